@@ -1,0 +1,1 @@
+"""Passiton: a self-hostable referral program for Shopify and WooCommerce stores."""

@@ -1,0 +1,113 @@
+"""Platform-neutral events: what connectors tell the core happened on a store.
+
+Orders are reported as snapshots of their *current* state (not as topic names): platforms
+coalesce, repeat and reorder deliveries, so the core decides on state, never on the topic.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+
+
+@dataclass(frozen=True)
+class RefundSeen:
+    """One refund of an order, as far as the platform has told us."""
+
+    refund_id: str
+    amount: Decimal
+
+
+@dataclass(frozen=True)
+class OrderState:
+    """An order as the store sees it now."""
+
+    order_id: str
+    updated_at: datetime
+    customer_id: str | None
+    email: str | None
+    first_name: str | None
+    currency: str
+    total: Decimal
+    subtotal: Decimal
+    paid: bool
+    cancelled: bool
+    codes: tuple[str, ...] = ()
+    ref_code: str | None = None
+    refunds: tuple[RefundSeen, ...] = ()
+    shipping_key: str | None = None
+    phone: str | None = None
+    test: bool = False
+    prior_orders: int | None = None
+    """How many earlier orders the platform says this customer has, when it says so."""
+
+
+@dataclass(frozen=True)
+class OrderChanged:
+    """An order was created, paid, updated, cancelled or refunded: here is its current state."""
+
+    order: OrderState
+
+
+@dataclass(frozen=True)
+class RefundCreated:
+    """A refund was made; the order itself may not have reached us yet."""
+
+    order_id: str
+    refund: RefundSeen
+
+
+@dataclass(frozen=True)
+class OrderDeleted:
+    """The order was trashed or deleted on the store."""
+
+    order_id: str
+
+
+@dataclass(frozen=True)
+class CustomerCreated:
+    customer_id: str
+    email: str | None
+    first_name: str | None = None
+
+
+@dataclass(frozen=True)
+class CustomerDataRequested:
+    customer_id: str | None
+    email: str | None
+    request_id: str | None = None
+
+
+@dataclass(frozen=True)
+class CustomerRedactRequested:
+    customer_id: str | None
+    email: str | None
+
+
+@dataclass(frozen=True)
+class ShopRedactRequested:
+    pass
+
+
+@dataclass(frozen=True)
+class AppUninstalled:
+    pass
+
+
+@dataclass(frozen=True)
+class ScopesUpdated:
+    scopes: tuple[str, ...] = field(default_factory=tuple)
+
+
+Event = (
+    OrderChanged
+    | RefundCreated
+    | OrderDeleted
+    | CustomerCreated
+    | CustomerDataRequested
+    | CustomerRedactRequested
+    | ShopRedactRequested
+    | AppUninstalled
+    | ScopesUpdated
+)

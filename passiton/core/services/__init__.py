@@ -1,0 +1,1 @@
+"""Use cases: plain functions over a SQLAlchemy session. Callers own the transaction."""

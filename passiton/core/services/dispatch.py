@@ -1,0 +1,56 @@
+"""Applying platform-neutral events to one shop: the single entry point for webhooks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from sqlalchemy.orm import Session
+
+from passiton.core import events as ev
+from passiton.core.models import DataExport
+from passiton.core.services import compliance, orders, shops
+from passiton.core.services.enrolment import Buyer, enrol
+
+
+@dataclass
+class Applied:
+    """What applying events did that the caller may want to report."""
+
+    data_exports: int = 0
+    shop_deleted: bool = False
+
+
+def apply_events(
+    session: Session, shop_id: int, events: list[ev.Event] | tuple[ev.Event, ...], now: datetime
+) -> Applied:
+    applied = Applied()
+    for event in events:
+        _apply(session, shop_id, event, now, applied)
+        if applied.shop_deleted:
+            break
+    return applied
+
+
+def _apply(session: Session, shop_id: int, event: ev.Event, now: datetime, applied: Applied) -> None:
+    match event:
+        case ev.OrderChanged(order=state):
+            orders.handle_order(session, shop_id, state, now)
+        case ev.RefundCreated(order_id=order_id, refund=refund):
+            orders.handle_refund(session, shop_id, order_id, refund, now)
+        case ev.OrderDeleted(order_id=order_id):
+            orders.handle_deleted(session, shop_id, order_id, now)
+        case ev.CustomerCreated(customer_id=customer_id, email=email, first_name=first_name):
+            enrol(session, shop_id, Buyer(customer_id=customer_id, email=email, first_name=first_name))
+        case ev.CustomerDataRequested(customer_id=customer_id, email=email):
+            payload = compliance.export_customer_data(session, shop_id, customer_id, email)
+            session.add(DataExport(shop_id=shop_id, payload=payload))
+            applied.data_exports += 1
+        case ev.CustomerRedactRequested(customer_id=customer_id, email=email):
+            compliance.redact_customer(session, shop_id, customer_id, email)
+        case ev.ShopRedactRequested():
+            compliance.redact_shop(session, shop_id)
+            applied.shop_deleted = True
+        case ev.AppUninstalled():
+            shops.uninstall_shop(session, shop_id, now)
+        case ev.ScopesUpdated():
+            pass
