@@ -168,7 +168,7 @@ class Customer(Base):
 
     __tablename__ = "customers"
     __table_args__ = (
-        UniqueConstraint("shop_id", "referral_code"),
+        UniqueConstraint("referral_code"),
         UniqueConstraint("shop_id", "platform_customer_id"),
         UniqueConstraint("shop_id", "email_key"),
         CheckConstraint("points_available >= 0", name="available_not_negative"),

@@ -26,6 +26,7 @@ class StoreShop:
     """What a store client needs to know of the shop it talks to."""
 
     shop_id: int
+    platform: str
     domain: str
     currency: str
 
@@ -134,3 +135,7 @@ class WebhookConnector(Protocol):
     def translate(self, verified: VerifiedWebhook, inbound: InboundWebhook) -> Sequence[Event]:
         """Events for a verified delivery; empty for topics the program ignores."""
         ...
+
+
+class MalformedPayload(Exception):
+    """A verified delivery whose body cannot be understood; nothing is written for it."""

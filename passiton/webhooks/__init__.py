@@ -1,0 +1,1 @@
+"""The inbound HTTP receiver: raw bytes → connector.verify → record delivery → core."""

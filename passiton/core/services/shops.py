@@ -78,7 +78,9 @@ def find_shop(session: Session, platform: Platform, domain: str) -> Shop | None:
 
 
 def store_shop(shop: Shop) -> StoreShop:
-    return StoreShop(shop_id=shop.id, domain=shop.domain, currency=shop.currency)
+    return StoreShop(
+        shop_id=shop.id, platform=shop.platform.value, domain=shop.domain, currency=shop.currency
+    )
 
 
 def current_settings(session: Session, shop_id: int) -> tuple[int, ProgramSettings]:

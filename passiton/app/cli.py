@@ -1,0 +1,149 @@
+"""The `passiton` command."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+from datetime import UTC, datetime
+from typing import Any
+
+import click
+from sqlalchemy import select
+
+from passiton.app import migrate
+from passiton.app.api_keys import create_api_key
+from passiton.app.config import ConfigError, Settings, load_settings
+from passiton.app.runtime import build_runtime
+from passiton.core.models import Shop
+from passiton.core.services import reconciliation
+
+
+def _settings() -> Settings:
+    try:
+        return load_settings()
+    except ConfigError as error:
+        raise click.ClickException(str(error)) from error
+
+
+@click.group()
+def main() -> None:
+    """Passiton: a self-hostable referral program for Shopify and WooCommerce stores."""
+
+
+@main.group()
+def db() -> None:
+    """Database schema."""
+
+
+@db.command("upgrade")
+@click.option("--revision", default="head", show_default=True)
+def db_upgrade(revision: str) -> None:
+    """Apply migrations up to REVISION."""
+    settings = _settings()
+    migrate.upgrade(settings.database_url, revision)
+    click.echo(f"database at {revision}")
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--web-workers", default=2, show_default=True, type=int)
+@click.option("--task-workers", default=2, show_default=True, type=int)
+@click.option("--no-worker", is_flag=True, help="Do not start the embedded task worker.")
+def serve(host: str, port: int, web_workers: int, task_workers: int, no_worker: bool) -> None:
+    """Run the web service (gunicorn) with an embedded task worker."""
+    from passiton.app.server import run_gunicorn
+
+    settings = _settings()
+    migrate.upgrade(settings.database_url)
+    worker: subprocess.Popen[bytes] | None = None
+    if not no_worker:
+        worker = subprocess.Popen(  # noqa: S603 - our own entry point, fixed arguments
+            [sys.executable, "-m", "passiton.app.cli", "worker", "--workers", str(task_workers)]
+        )
+    click.echo(f"Passiton listening on http://{host}:{port}  (health: /healthz)")
+    try:
+        run_gunicorn(host, port, web_workers)
+    finally:
+        if worker is not None:
+            worker.send_signal(signal.SIGINT)
+            try:
+                worker.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                worker.kill()
+
+
+@main.command()
+@click.option("--workers", default=2, show_default=True, type=int)
+def worker(workers: int) -> None:
+    """Run the task worker (Huey consumer with the periodic jobs)."""
+    runtime = build_runtime(_settings())
+    consumer = runtime.huey.create_consumer(workers=workers, worker_type="thread", periodic=True)
+    click.echo(f"Passiton worker running ({workers} threads, queue {runtime.settings.queue_url})")
+    consumer.run()
+
+
+@main.group()
+def shops() -> None:
+    """Installed shops."""
+
+
+@shops.command("list")
+def shops_list() -> None:
+    """List shops with their platform and status."""
+    runtime = build_runtime(_settings())
+    with runtime.db.sessions() as session:
+        rows = session.scalars(select(Shop).order_by(Shop.id)).all()
+        if not rows:
+            click.echo("no shops yet")
+        for shop in rows:
+            click.echo(f"{shop.id}\t{shop.platform.value}\t{shop.domain}\t{shop.status.value}")
+
+
+@main.group("api-keys")
+def api_keys() -> None:
+    """Per-shop keys for the merchant API."""
+
+
+@api_keys.command("create")
+@click.option("--shop", "shop_ref", required=True, help="Shop id or domain.")
+@click.option("--name", default="cli", show_default=True)
+def api_keys_create(shop_ref: str, name: str) -> None:
+    """Create an API key for a shop and print it (it is shown only once)."""
+    runtime = build_runtime(_settings())
+    with runtime.db.transaction() as session:
+        shop = _find_shop(session, shop_ref)
+        key = create_api_key(session, shop.id, name)
+    click.echo(key)
+
+
+@main.command()
+@click.option("--shop", "shop_ref", default=None, help="Shop id or domain (default: all).")
+def reconcile(shop_ref: str | None) -> None:
+    """Pull orders changed since the last watermark from the stores and apply them now."""
+    runtime = build_runtime(_settings())
+    with runtime.db.sessions() as session:
+        if shop_ref:
+            ids = [_find_shop(session, shop_ref).id]
+        else:
+            ids = list(session.scalars(select(Shop.id).order_by(Shop.id)))
+    for shop_id in ids:
+        seen = reconciliation.reconcile_shop(
+            runtime.db.sessions, runtime.stores, shop_id, datetime.now(UTC)
+        )
+        click.echo(f"shop {shop_id}: {seen} orders reconciled")
+
+
+def _find_shop(session: Any, ref: str) -> Shop:
+    query = select(Shop).where(Shop.id == int(ref)) if ref.isdigit() else select(Shop).where(
+        Shop.domain == ref
+    )
+    shop = session.scalar(query)
+    if shop is None:
+        raise click.ClickException(f"no shop '{ref}'")
+    return shop
+
+
+if __name__ == "__main__":
+    main()

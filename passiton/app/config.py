@@ -1,0 +1,80 @@
+"""Typed settings, built once at start-up from the environment (and a `.env` file if present)."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from dotenv import dotenv_values
+
+DEFAULT_VAR = Path("var")
+
+
+class ConfigError(Exception):
+    """A setting is missing or malformed; the message names the variable."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str
+    queue_url: str
+    app_url: str
+    secret_key: str = field(repr=False)
+    shopify_api_key: str | None = None
+    shopify_api_secret: str | None = field(default=None, repr=False)
+    shopify_api_secret_previous: str | None = field(default=None, repr=False)
+    shopify_api_version: str = "2026-10"
+    shopify_admin_url_template: str = "https://{shop}"
+    var_dir: Path = DEFAULT_VAR
+    immediate_tasks: bool = False
+    """Run background tasks inline (tests and one-off commands)."""
+    max_body_bytes: int = 1_048_576
+
+    def with_overrides(self, **changes: object) -> Settings:
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+
+def load_settings(
+    environ: Mapping[str, str] | None = None, *, dotenv_path: Path | None = None
+) -> Settings:
+    """Settings from the environment, with `.env` values underneath it."""
+    env: dict[str, str] = {}
+    path = dotenv_path or Path(".env")
+    if path.is_file():
+        env.update({k: v for k, v in dotenv_values(path).items() if v is not None})
+    env.update(os.environ if environ is None else environ)
+    var_dir = Path(env.get("PASSITON_VAR_DIR", str(DEFAULT_VAR)))
+    app_url = env.get("PASSITON_APP_URL", "http://127.0.0.1:8000").rstrip("/")
+    if not app_url.startswith(("http://", "https://")):
+        raise ConfigError("PASSITON_APP_URL must start with http:// or https://")
+    template = env.get("SHOPIFY_ADMIN_URL_TEMPLATE", "https://{shop}")
+    if "{shop}" not in template:
+        raise ConfigError("SHOPIFY_ADMIN_URL_TEMPLATE must contain {shop}")
+    return Settings(
+        database_url=env.get("PASSITON_DATABASE_URL", f"sqlite:///{var_dir / 'passiton.db'}"),
+        queue_url=env.get("PASSITON_QUEUE_URL", f"sqlite:///{var_dir / 'queue.db'}"),
+        app_url=app_url,
+        secret_key=env.get("PASSITON_SECRET_KEY") or _local_secret_key(var_dir),
+        shopify_api_key=env.get("SHOPIFY_API_KEY") or None,
+        shopify_api_secret=env.get("SHOPIFY_API_SECRET") or None,
+        shopify_api_secret_previous=env.get("SHOPIFY_API_SECRET_PREVIOUS") or None,
+        shopify_api_version=env.get("SHOPIFY_API_VERSION", "2026-10"),
+        shopify_admin_url_template=template,
+        var_dir=var_dir,
+    )
+
+
+def _local_secret_key(var_dir: Path) -> str:
+    """The one secret with a default: generated on first run and kept in var/ (mode 600)."""
+    path = var_dir / "secret_key"
+    if path.is_file():
+        return path.read_text().strip()
+    var_dir.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key)
+    return key

@@ -1,0 +1,35 @@
+"""`create_app()`: the Flask application, wired from one Runtime."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask
+
+from passiton.app import api, health, landing
+from passiton.app.config import Settings, load_settings
+from passiton.app.http_errors import install_error_handlers
+from passiton.app.runtime import Runtime, build_runtime
+from passiton.webhooks.receiver import WebhookIntake, webhook_blueprint
+
+
+def create_app(settings: Settings | None = None, *, runtime: Runtime | None = None) -> Flask:
+    """Build the web application; tests pass their own settings or a prepared runtime."""
+    if runtime is None:
+        runtime = build_runtime(settings or load_settings())
+    app = Flask(__name__)
+    app.config.update(
+        SECRET_KEY=runtime.settings.secret_key,
+        MAX_CONTENT_LENGTH=runtime.settings.max_body_bytes,
+        JSON_SORT_KEYS=False,
+    )
+    app.extensions["passiton"] = runtime
+    install_error_handlers(app)
+    app.register_blueprint(health.bp)
+    app.register_blueprint(landing.bp)
+    app.register_blueprint(api.bp)
+    app.register_blueprint(
+        webhook_blueprint(WebhookIntake(connectors=runtime.connectors, transact=runtime.db.run))
+    )
+    logging.getLogger("passiton").setLevel(logging.INFO)
+    return app

@@ -1,0 +1,50 @@
+"""The composition root's object graph: settings, database, queue, stores and connectors."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from huey.api import Huey
+
+from passiton.app.config import Settings
+from passiton.app.database import Database
+from passiton.app.stores import PlatformStores
+from passiton.app.tasks import Tasks, make_huey, register_tasks
+from passiton.app.vault import Vault
+from passiton.core.ports import StoreDirectory, WebhookConnector
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    db: Database
+    vault: Vault
+    stores: StoreDirectory
+    huey: Huey
+    tasks: Tasks
+    connectors: dict[str, WebhookConnector] = field(default_factory=dict)
+
+    def close(self) -> None:
+        self.db.dispose()
+
+
+def build_runtime(
+    settings: Settings,
+    *,
+    stores: StoreDirectory | None = None,
+    connectors: dict[str, WebhookConnector] | None = None,
+) -> Runtime:
+    db = Database(settings.database_url)
+    vault = Vault(settings.secret_key)
+    directory = stores if stores is not None else PlatformStores()
+    huey = make_huey(settings)
+    tasks = register_tasks(huey, db, directory)
+    return Runtime(
+        settings=settings,
+        db=db,
+        vault=vault,
+        stores=directory,
+        huey=huey,
+        tasks=tasks,
+        connectors=dict(connectors or {}),
+    )

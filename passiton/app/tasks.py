@@ -1,0 +1,184 @@
+"""Background tasks on Huey: SQLite store by default, Redis when PASSITON_QUEUE_URL is redis://.
+
+Tasks are registered on a Huey instance built at start-up (nothing at import time). Every task is
+idempotent: the database records what is owed to a store, so a task that is lost, retried or run
+twice converges; the periodic sweep re-finds owed work whose task vanished.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from huey import RedisHuey, SqliteHuey, crontab
+from huey.api import Huey
+from huey.exceptions import TaskLockedException
+from sqlalchemy import func, select
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
+
+from passiton.app.config import Settings
+from passiton.app.database import Database
+from passiton.core.models import FriendCode, FriendCodeStatus, FriendOffer, Shop, ShopStatus
+from passiton.core.ports import StoreDirectory, StoreError
+from passiton.core.services import approvals, friend_pool, reconciliation, redemption
+from passiton.core.services.shops import store_shop
+
+log = logging.getLogger(__name__)
+
+
+def make_huey(settings: Settings) -> Huey:
+    if settings.queue_url.startswith(("redis://", "rediss://", "unix://")):
+        return RedisHuey("passiton", url=settings.queue_url, immediate=settings.immediate_tasks)
+    parsed = make_url(settings.queue_url)
+    if parsed.get_backend_name() != "sqlite" or not parsed.database:
+        raise ValueError("PASSITON_QUEUE_URL must be sqlite:///PATH or redis://HOST:PORT/DB")
+    settings.var_dir.mkdir(parents=True, exist_ok=True)
+    return SqliteHuey("passiton", filename=parsed.database, immediate=settings.immediate_tasks)
+
+
+@dataclass(frozen=True)
+class Tasks:
+    """Handles to enqueue work; each call returns at once (or runs inline in immediate mode)."""
+
+    refill_pool: Any
+    retire_codes: Any
+    fulfil_reward: Any
+    reconcile_shop: Any
+    register_webhooks: Any
+    approve_due: Any
+    sweep: Any
+    reconcile_all: Any
+
+
+def register_tasks(huey: Huey, db: Database, stores: StoreDirectory) -> Tasks:
+    @huey.task(name="refill_pool", retries=6, retry_delay=20, retry_backoff=2)
+    def refill_pool(shop_id: int) -> int:
+        try:
+            with huey.lock_task(f"pool-{shop_id}"):
+                return _store_work(friend_pool.fill_pool, db, stores, shop_id)
+        except TaskLockedException:
+            # Another worker is filling this pool right now; its run covers ours.
+            return 0
+
+    @huey.task(name="retire_codes", retries=6, retry_delay=20, retry_backoff=2)
+    def retire_codes(shop_id: int) -> int:
+        return _store_work(friend_pool.retire_old_codes, db, stores, shop_id)
+
+    @huey.task(name="fulfil_reward", retries=redemption.MAX_ATTEMPTS, retry_delay=15, retry_backoff=2)
+    def fulfil_reward(reward_id: int) -> bool:
+        try:
+            return redemption.fulfil(db.sessions, stores, reward_id)
+        except StoreError as error:
+            if error.retryable:
+                raise
+            log.warning("reward %s refused by the store: %s", reward_id, error)
+            return False
+
+    @huey.task(name="reconcile_shop", retries=3, retry_delay=60)
+    def reconcile_shop(shop_id: int) -> int:
+        return _store_work(
+            lambda s, st, sid: reconciliation.reconcile_shop(s, st, sid, datetime.now(UTC)),
+            db,
+            stores,
+            shop_id,
+        )
+
+    @huey.task(name="register_webhooks", retries=6, retry_delay=30, retry_backoff=2)
+    def register_webhooks(shop_id: int) -> None:
+        with db.transaction() as session:
+            shop = session.get(Shop, shop_id)
+            if shop is None or shop.status is not ShopStatus.ACTIVE:
+                return
+            target = store_shop(shop)
+        stores.store_for(target).register_webhooks()
+
+    @huey.periodic_task(crontab(minute="*"), name="approve_due")
+    def approve_due() -> int:
+        total = 0
+        while True:
+            done = db.run(lambda s: approvals.approve_due(s, datetime.now(UTC)))
+            total += done
+            if done < approvals.BATCH:
+                return total
+
+    @huey.periodic_task(crontab(minute="*/5"), name="sweep")
+    def sweep() -> None:
+        with db.transaction() as session:
+            owed_rewards = redemption.owed_rewards(session)
+            pools = _shops_needing_codes(session)
+            retiring = _shops_retiring_codes(session)
+        for reward_id in owed_rewards:
+            fulfil_reward(reward_id)
+        for shop_id in pools:
+            refill_pool(shop_id)
+        for shop_id in retiring:
+            retire_codes(shop_id)
+
+    @huey.periodic_task(crontab(minute="*/15"), name="reconcile_all")
+    def reconcile_all() -> None:
+        with db.transaction() as session:
+            shop_ids = list(session.scalars(select(Shop.id).where(Shop.status == ShopStatus.ACTIVE)))
+        for shop_id in shop_ids:
+            reconcile_shop(shop_id)
+
+    return Tasks(
+        refill_pool=refill_pool,
+        retire_codes=retire_codes,
+        fulfil_reward=fulfil_reward,
+        reconcile_shop=reconcile_shop,
+        register_webhooks=register_webhooks,
+        approve_due=approve_due,
+        sweep=sweep,
+        reconcile_all=reconcile_all,
+    )
+
+
+def _store_work(work: Any, db: Database, stores: StoreDirectory, shop_id: int) -> int:
+    try:
+        return int(work(db.sessions, stores, shop_id))
+    except StoreError as error:
+        if error.retryable:
+            raise
+        # A permanent refusal is recorded in the log with the shop; the owed rows stay in the
+        # database, so the sweep tries again after the merchant fixes the cause.
+        log.error("store refused work for shop %s: %s", shop_id, error)
+        return 0
+
+
+def _shops_needing_codes(session: Session) -> list[int]:
+    ready = (
+        select(FriendOffer.shop_id, func.count(FriendCode.id).label("n"))
+        .join(FriendCode, (FriendCode.offer_id == FriendOffer.id) & FriendCode.status.in_(
+            [FriendCodeStatus.AVAILABLE, FriendCodeStatus.OWED]))
+        .where(FriendOffer.active.is_(True))
+        .group_by(FriendOffer.shop_id)
+        .subquery()
+    )
+    rows = session.execute(
+        select(Shop.id)
+        .outerjoin(ready, ready.c.shop_id == Shop.id)
+        .where(
+            Shop.status == ShopStatus.ACTIVE,
+            func.coalesce(ready.c.n, 0) < friend_pool.LOW_WATER,
+        )
+    )
+    owed = session.scalars(
+        select(FriendCode.shop_id)
+        .join(Shop, Shop.id == FriendCode.shop_id)
+        .where(FriendCode.status == FriendCodeStatus.OWED, Shop.status == ShopStatus.ACTIVE)
+        .distinct()
+    )
+    return sorted({r[0] for r in rows} | set(owed))
+
+
+def _shops_retiring_codes(session: Session) -> list[int]:
+    return list(
+        session.scalars(
+            select(FriendCode.shop_id)
+            .where(FriendCode.status == FriendCodeStatus.RETIRING)
+            .distinct()
+        )
+    )
