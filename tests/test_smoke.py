@@ -1,0 +1,7 @@
+from flask.testing import FlaskClient
+
+
+def test_healthz_reports_database_and_queue(client: FlaskClient) -> None:
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.get_json() == {"status": "ok", "database": "ok", "queue": "ok"}
