@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import UTC, datetime
-from functools import wraps
 from typing import Any
 
 from flask import Blueprint, Response, current_app, g, jsonify, request
 from sqlalchemy import select
 
-from passiton.app.api_keys import shop_for_api_key
 from passiton.app.http_errors import error_response
+from passiton.app.merchant_auth import merchant_required
 from passiton.app.runtime import Runtime
 from passiton.core.errors import InvalidSettings
 from passiton.core.models import Referral, ReferralStatus
@@ -25,25 +23,6 @@ PAGE_SIZE = 50
 def _runtime() -> Runtime:
     runtime: Runtime = current_app.extensions["passiton"]
     return runtime
-
-
-def merchant_required(view: Callable[..., Any]) -> Callable[..., Any]:
-    """Resolve the calling shop from the credentials; no shop id is ever taken from the request."""
-
-    @wraps(view)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        header = request.headers.get("Authorization", "")
-        scheme, _, token = header.partition(" ")
-        if scheme.lower() != "bearer" or not token:
-            return error_response(401, "unauthenticated", "an API key or session token is required")
-        with _runtime().db.sessions() as session:
-            shop_id = shop_for_api_key(session, token.strip())
-        if shop_id is None:
-            return error_response(401, "unauthenticated", "the credentials are not valid")
-        g.shop_id = shop_id
-        return view(*args, **kwargs)
-
-    return wrapper
 
 
 @bp.get("/settings")
@@ -92,12 +71,13 @@ def review_queue() -> Response:
 def decide(referral_id: int) -> Response:
     body = request.get_json(silent=True) or {}
     try:
-        decision = reviews.ReviewDecision(body.get("decision"))
+        decision = reviews.ReviewDecision(str(body.get("decision", "")))
     except ValueError:
         return error_response(
             422, "invalid_decision", "decision must be 'approve' or 'reject'", field="decision"
         )
-    note = body.get("reason") if isinstance(body.get("reason"), str) else ""
+    reason = body.get("reason")
+    note = reason if isinstance(reason, str) else ""
     referral = _runtime().db.run(
         lambda s: referral_json(
             reviews.decide(s, g.shop_id, referral_id, decision, note, datetime.now(UTC))
@@ -112,7 +92,9 @@ def referral_json(referral: Referral) -> dict[str, Any]:
         "status": referral.status.value,
         "friend_email": referral.friend_email,
         "order_id": referral.order_id,
-        "order_subtotal": str(referral.order_subtotal) if referral.order_subtotal is not None else None,
+        "order_subtotal": str(referral.order_subtotal)
+        if referral.order_subtotal is not None
+        else None,
         "points_pending": referral.points_pending,
         "points_approved": referral.points_approved,
         "points_clawed_back": referral.points_clawed_back,

@@ -6,10 +6,10 @@ import signal
 import subprocess
 import sys
 from datetime import UTC, datetime
-from typing import Any
 
 import click
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from passiton.app import migrate
 from passiton.app.api_keys import create_api_key
@@ -59,7 +59,7 @@ def serve(host: str, port: int, web_workers: int, task_workers: int, no_worker: 
     migrate.upgrade(settings.database_url)
     worker: subprocess.Popen[bytes] | None = None
     if not no_worker:
-        worker = subprocess.Popen(  # noqa: S603 - our own entry point, fixed arguments
+        worker = subprocess.Popen(
             [sys.executable, "-m", "passiton.app.cli", "worker", "--workers", str(task_workers)]
         )
     click.echo(f"Passiton listening on http://{host}:{port}  (health: /healthz)")
@@ -135,9 +135,11 @@ def reconcile(shop_ref: str | None) -> None:
         click.echo(f"shop {shop_id}: {seen} orders reconciled")
 
 
-def _find_shop(session: Any, ref: str) -> Shop:
-    query = select(Shop).where(Shop.id == int(ref)) if ref.isdigit() else select(Shop).where(
-        Shop.domain == ref
+def _find_shop(session: Session, ref: str) -> Shop:
+    query = (
+        select(Shop).where(Shop.id == int(ref))
+        if ref.isdigit()
+        else select(Shop).where(Shop.domain == ref)
     )
     shop = session.scalar(query)
     if shop is None:

@@ -1,4 +1,4 @@
-"""Engine and sessions. SQLite gets WAL, foreign keys and write transactions that start as writes."""
+"""Engine and sessions. SQLite gets WAL, foreign keys and writes that take the lock up front."""
 
 from __future__ import annotations
 

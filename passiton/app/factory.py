@@ -9,6 +9,7 @@ from flask import Flask
 from passiton.app import api, health, landing
 from passiton.app.config import Settings, load_settings
 from passiton.app.http_errors import install_error_handlers
+from passiton.app.merchant_auth import install_merchant_auth
 from passiton.app.runtime import Runtime, build_runtime
 from passiton.webhooks.receiver import WebhookIntake, webhook_blueprint
 
@@ -25,6 +26,7 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     )
     app.extensions["passiton"] = runtime
     install_error_handlers(app)
+    install_merchant_auth(app)
     app.register_blueprint(health.bp)
     app.register_blueprint(landing.bp)
     app.register_blueprint(api.bp)

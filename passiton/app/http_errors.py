@@ -1,4 +1,4 @@
-"""JSON errors: `{"error": {"code", "message"}}` with a 4xx; domain refusals mapped by their code."""
+"""JSON errors `{"error": {"code", "message"}}` with a 4xx; domain refusals mapped by code."""
 
 from __future__ import annotations
 
@@ -43,7 +43,7 @@ def error_response(status: int, code: str, message: str, **extra: Any) -> Respon
 def status_for(error: errors.DomainError) -> int:
     for kind in type(error).__mro__:
         if kind in STATUS_BY_ERROR:
-            return STATUS_BY_ERROR[kind]  # type: ignore[index]
+            return STATUS_BY_ERROR[kind]
     return 400
 
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, redirect, render_template, request
+from flask import Blueprint, current_app, redirect, render_template, request
+from flask.typing import ResponseReturnValue
 from sqlalchemy import update
 
 from passiton.app.runtime import Runtime
@@ -41,7 +42,9 @@ def show(code: str) -> tuple[str, int]:
     with runtime.db.transaction() as session:
         referrer = referrer_for_link(session, code) if looks_like_code(code) else None
         if referrer is None:
-            return render_template("landing_error.html", message="This referral link is not valid."), 404
+            return render_template(
+                "landing_error.html", message="This referral link is not valid."
+            ), 404
         shop = session.get(Shop, referrer.shop_id)
         assert shop is not None
         _, settings = current_settings(session, shop.id)
@@ -67,13 +70,15 @@ def show(code: str) -> tuple[str, int]:
 
 
 @bp.post("/r/<code>")
-def claim(code: str) -> Response | tuple[str, int]:
+def claim(code: str) -> ResponseReturnValue:
     runtime = _runtime()
     email = (request.form.get("email") or "")[:MAX_EMAIL_FIELD]
     with runtime.db.sessions() as session:
         referrer = referrer_for_link(session, code) if looks_like_code(code) else None
         if referrer is None:
-            return render_template("landing_error.html", message="This referral link is not valid."), 404
+            return render_template(
+                "landing_error.html", message="This referral link is not valid."
+            ), 404
         shop_id = referrer.shop_id
     try:
         result = runtime.db.run(lambda s: claim_friend_code(s, shop_id, code, email))

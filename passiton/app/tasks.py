@@ -67,7 +67,9 @@ def register_tasks(huey: Huey, db: Database, stores: StoreDirectory) -> Tasks:
     def retire_codes(shop_id: int) -> int:
         return _store_work(friend_pool.retire_old_codes, db, stores, shop_id)
 
-    @huey.task(name="fulfil_reward", retries=redemption.MAX_ATTEMPTS, retry_delay=15, retry_backoff=2)
+    @huey.task(
+        name="fulfil_reward", retries=redemption.MAX_ATTEMPTS, retry_delay=15, retry_backoff=2
+    )
     def fulfil_reward(reward_id: int) -> bool:
         try:
             return redemption.fulfil(db.sessions, stores, reward_id)
@@ -120,7 +122,9 @@ def register_tasks(huey: Huey, db: Database, stores: StoreDirectory) -> Tasks:
     @huey.periodic_task(crontab(minute="*/15"), name="reconcile_all")
     def reconcile_all() -> None:
         with db.transaction() as session:
-            shop_ids = list(session.scalars(select(Shop.id).where(Shop.status == ShopStatus.ACTIVE)))
+            shop_ids = list(
+                session.scalars(select(Shop.id).where(Shop.status == ShopStatus.ACTIVE))
+            )
         for shop_id in shop_ids:
             reconcile_shop(shop_id)
 
@@ -151,8 +155,11 @@ def _store_work(work: Any, db: Database, stores: StoreDirectory, shop_id: int) -
 def _shops_needing_codes(session: Session) -> list[int]:
     ready = (
         select(FriendOffer.shop_id, func.count(FriendCode.id).label("n"))
-        .join(FriendCode, (FriendCode.offer_id == FriendOffer.id) & FriendCode.status.in_(
-            [FriendCodeStatus.AVAILABLE, FriendCodeStatus.OWED]))
+        .join(
+            FriendCode,
+            (FriendCode.offer_id == FriendOffer.id)
+            & FriendCode.status.in_([FriendCodeStatus.AVAILABLE, FriendCodeStatus.OWED]),
+        )
         .where(FriendOffer.active.is_(True))
         .group_by(FriendOffer.shop_id)
         .subquery()

@@ -1,4 +1,4 @@
-"""Encryption at rest for store credentials and secrets (Fernet, key derived from the secret key)."""
+"""Encryption at rest for store credentials and secrets (Fernet, keyed from the secret key)."""
 
 from __future__ import annotations
 

@@ -1,11 +1,11 @@
-"""Storage: SQLAlchemy 2 typed models. Every table belongs to one shop (shop_id) except the shops."""
+"""Storage: SQLAlchemy 2 typed models. Every table but `shops` belongs to one shop (shop_id)."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 from decimal import Decimal
 from enum import StrEnum
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlalchemy import (
     JSON,
@@ -77,7 +77,7 @@ NAMING = {
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
-    type_annotation_map: dict[Any, Any] = {datetime: UTCDateTime(), Decimal: Money}
+    type_annotation_map: ClassVar[dict[Any, Any]] = {datetime: UTCDateTime(), Decimal: Money}
 
 
 class Platform(StrEnum):

@@ -59,11 +59,11 @@ class StorePort(Protocol):
     def create_friend_codes(
         self, offer_ref: str | None, offer: FriendOfferSpec, codes: Sequence[str]
     ) -> BulkCodesResult:
-        """Create single-use friend codes under the offer (creating the offer if `offer_ref` is None)."""
+        """Create single-use friend codes under the offer (created first if `offer_ref` is None)."""
         ...
 
     def create_restricted_code(self, spec: RestrictedCodeSpec) -> str:
-        """Create one reward or gift code; return the platform's id for it. Idempotent on the code."""
+        """Create one reward or gift code and return its platform id. Idempotent on the code."""
         ...
 
     def deactivate_codes(self, offer_ref: str | None, codes: Sequence[str]) -> None:

@@ -10,7 +10,6 @@ from typing import Any, TypeVar
 
 from passiton.core.errors import InvalidSettings
 
-
 E = TypeVar("E", bound=StrEnum)
 
 
@@ -154,11 +153,11 @@ def _parse_enum(kind: type[E], name: str, raw: Any) -> E:
 
 def _parse_money(name: str, raw: Any) -> Decimal:
     if isinstance(raw, bool) or not isinstance(raw, str | int | Decimal):
-        raise InvalidSettings(f"{name} must be an amount such as \"15\" or \"9.99\"", field=name)
+        raise InvalidSettings(f'{name} must be an amount such as "15" or "9.99"', field=name)
     try:
         value = Decimal(str(raw))
     except InvalidOperation:
-        raise InvalidSettings(f"{name} must be an amount such as \"15\"", field=name) from None
+        raise InvalidSettings(f'{name} must be an amount such as "15"', field=name) from None
     if not value.is_finite() or value < 0 or value > Decimal("1000000"):
         raise InvalidSettings(f"{name} must be between 0 and 1000000", field=name)
     if value != value.quantize(Decimal("0.01")):

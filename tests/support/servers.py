@@ -67,7 +67,17 @@ def start_postgres(root: Path) -> PostgresServer:
         shutil.chown(root, "postgres", "postgres")
     subprocess.run(
         _as_postgres_user(
-            [_postgres_bin("initdb"), "-D", str(data), "-U", "postgres", "-A", "trust", "-E", "UTF8"]
+            [
+                _postgres_bin("initdb"),
+                "-D",
+                str(data),
+                "-U",
+                "postgres",
+                "-A",
+                "trust",
+                "-E",
+                "UTF8",
+            ]
         ),
         check=True,
         capture_output=True,
@@ -77,21 +87,35 @@ def start_postgres(root: Path) -> PostgresServer:
         _as_postgres_user(
             [
                 _postgres_bin("postgres"),
-                "-D", str(data),
-                "-p", str(port),
-                "-k", str(root),
-                "-c", "listen_addresses=127.0.0.1",
-                "-c", "fsync=off",
-                "-c", "synchronous_commit=off",
-                "-c", "full_page_writes=off",
-                "-c", "max_connections=200",
+                "-D",
+                str(data),
+                "-p",
+                str(port),
+                "-k",
+                str(root),
+                "-c",
+                "listen_addresses=127.0.0.1",
+                "-c",
+                "fsync=off",
+                "-c",
+                "synchronous_commit=off",
+                "-c",
+                "full_page_writes=off",
+                "-c",
+                "max_connections=200",
             ]
         ),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
     server = PostgresServer(root=root, port=port, process=process)
-    _wait(lambda: psycopg.connect(f"host=127.0.0.1 port={port} user=postgres dbname=postgres").close(), "PostgreSQL", process)
+    _wait(
+        lambda: psycopg.connect(
+            f"host=127.0.0.1 port={port} user=postgres dbname=postgres"
+        ).close(),
+        "PostgreSQL",
+        process,
+    )
     return server
 
 
@@ -119,8 +143,19 @@ def start_redis(root: Path) -> RedisServer:
     root.mkdir(parents=True, exist_ok=True)
     port = free_port()
     process = subprocess.Popen(
-        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-         "--dir", str(root)],
+        [
+            binary,
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            str(root),
+        ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )

@@ -34,7 +34,9 @@ def export_customer_data(
     for customer in customers:
         referrals = session.scalars(select(Referral).where(Referral.referrer_id == customer.id))
         entries = session.scalars(
-            select(LedgerEntry).where(LedgerEntry.customer_id == customer.id).order_by(LedgerEntry.id)
+            select(LedgerEntry)
+            .where(LedgerEntry.customer_id == customer.id)
+            .order_by(LedgerEntry.id)
         )
         rewards = session.scalars(select(RewardCode).where(RewardCode.customer_id == customer.id))
         out["customers"].append(
@@ -47,7 +49,11 @@ def export_customer_data(
                 "points_available": customer.points_available,
                 "created_at": customer.created_at.isoformat(),
                 "referrals": [
-                    {"friend_email": r.friend_email, "status": r.status.value, "order_id": r.order_id}
+                    {
+                        "friend_email": r.friend_email,
+                        "status": r.status.value,
+                        "order_id": r.order_id,
+                    }
                     for r in referrals
                 ],
                 "ledger": [

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+
 from sqlalchemy.orm import Session
 
 from passiton.core import events as ev
@@ -31,7 +32,9 @@ def apply_events(
     return applied
 
 
-def _apply(session: Session, shop_id: int, event: ev.Event, now: datetime, applied: Applied) -> None:
+def _apply(
+    session: Session, shop_id: int, event: ev.Event, now: datetime, applied: Applied
+) -> None:
     match event:
         case ev.OrderChanged(order=state):
             orders.handle_order(session, shop_id, state, now)
@@ -40,7 +43,9 @@ def _apply(session: Session, shop_id: int, event: ev.Event, now: datetime, appli
         case ev.OrderDeleted(order_id=order_id):
             orders.handle_deleted(session, shop_id, order_id, now)
         case ev.CustomerCreated(customer_id=customer_id, email=email, first_name=first_name):
-            enrol(session, shop_id, Buyer(customer_id=customer_id, email=email, first_name=first_name))
+            enrol(
+                session, shop_id, Buyer(customer_id=customer_id, email=email, first_name=first_name)
+            )
         case ev.CustomerDataRequested(customer_id=customer_id, email=email):
             payload = compliance.export_customer_data(session, shop_id, customer_id, email)
             session.add(DataExport(shop_id=shop_id, payload=payload))

@@ -69,7 +69,9 @@ def next_owed_batch(session: Session, shop_id: int) -> PoolBatch | None:
     return PoolBatch(offer.id, offer.store_ref, offer_spec(offer), tuple(codes))
 
 
-def mark_created(session: Session, batch: PoolBatch, offer_ref: str, created: tuple[str, ...]) -> None:
+def mark_created(
+    session: Session, batch: PoolBatch, offer_ref: str, created: tuple[str, ...]
+) -> None:
     offer = session.get(FriendOffer, batch.offer_id)
     if offer is not None and offer.store_ref is None:
         offer.store_ref = offer_ref
@@ -104,7 +106,9 @@ def fill_pool(sessions: SessionFactory, stores: StoreDirectory, shop_id: int) ->
         if batch is None:
             return made
         # No transaction is open here: the store call may take seconds.
-        result = stores.store_for(target).create_friend_codes(batch.offer_ref, batch.spec, batch.codes)
+        result = stores.store_for(target).create_friend_codes(
+            batch.offer_ref, batch.spec, batch.codes
+        )
         with sessions() as session, session.begin():
             mark_created(session, batch, result.offer_ref, result.created)
             if result.failed:
@@ -125,7 +129,9 @@ def retire_old_codes(sessions: SessionFactory, stores: StoreDirectory, shop_id: 
             row = session.execute(
                 select(FriendCode.offer_id, FriendOffer.store_ref)
                 .join(FriendOffer, FriendOffer.id == FriendCode.offer_id)
-                .where(FriendCode.shop_id == shop_id, FriendCode.status == FriendCodeStatus.RETIRING)
+                .where(
+                    FriendCode.shop_id == shop_id, FriendCode.status == FriendCodeStatus.RETIRING
+                )
                 .limit(1)
             ).first()
             if row is None:

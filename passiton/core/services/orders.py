@@ -22,7 +22,7 @@ from passiton.core.models import (
     ReferralStatus,
 )
 from passiton.core.services.enrolment import Buyer, by_referral_code, enrol
-from passiton.core.services.settlement import lock_referral, order_record, settle
+from passiton.core.services.settlement import lock_referral, settle
 from passiton.core.services.shops import current_settings, settings_at
 
 VELOCITY_WINDOW = timedelta(days=30)
@@ -211,10 +211,17 @@ def _convert(
     settings = settings_at(session, referral.shop_id, referral.settings_version)
     referrer = session.get(Customer, referral.referrer_id)
     assert referrer is not None
-    friend = Party(state.customer_id, email_key(state.email), state.shipping_key, phone_key(state.phone))
+    friend = Party(
+        state.customer_id, email_key(state.email), state.shipping_key, phone_key(state.phone)
+    )
     decision = judge(
         settings,
-        Party(referrer.platform_customer_id, referrer.email_key, referrer.shipping_key, referrer.phone_key),
+        Party(
+            referrer.platform_customer_id,
+            referrer.email_key,
+            referrer.shipping_key,
+            referrer.phone_key,
+        ),
         friend,
         friend_is_new=_is_new_customer(session, referral.shop_id, state, record),
         referrer_recent_conversions=_recent_conversions(session, referrer.id, now),

@@ -100,7 +100,9 @@ def _settle_pending(session: Session, referral: Referral, target: int, now: date
             session,
             referral,
             EntryKind.EARN if first else EntryKind.ADJUST,
-            f"earn:{referral.order_id}" if first else f"adjust:{referral.order_id}:{referral.entry_seq}",
+            f"earn:{referral.order_id}"
+            if first
+            else f"adjust:{referral.order_id}:{referral.entry_seq}",
             pending=delta,
         )
         referral.points_pending = target
@@ -179,7 +181,14 @@ def approve(session: Session, referral: Referral, now: datetime) -> None:
     if points <= 0:
         referral.status = ReferralStatus.REVERSED
         return
-    _post(session, referral, EntryKind.APPROVE, f"approve:{referral.order_id}", pending=-points, available=points)
+    _post(
+        session,
+        referral,
+        EntryKind.APPROVE,
+        f"approve:{referral.order_id}",
+        pending=-points,
+        available=points,
+    )
     referral.points_pending = 0
     referral.points_approved = points
     referral.status = ReferralStatus.APPROVED

@@ -53,7 +53,9 @@ def install_shop(
         defaults = ProgramSettings()
         session.add(ProgramSettingsVersion(shop_id=shop.id, version=1, data=defaults.to_json()))
         session.add(
-            FriendOffer(shop_id=shop.id, settings_version=1, spec=_offer_json(defaults.friend_offer))
+            FriendOffer(
+                shop_id=shop.id, settings_version=1, spec=_offer_json(defaults.friend_offer)
+            )
         )
         session.flush()
     return shop
@@ -112,7 +114,9 @@ def update_settings(
     if updated == current:
         return version, current
     new_version = version + 1
-    session.add(ProgramSettingsVersion(shop_id=shop_id, version=new_version, data=updated.to_json()))
+    session.add(
+        ProgramSettingsVersion(shop_id=shop_id, version=new_version, data=updated.to_json())
+    )
     if updated.friend_offer != current.friend_offer:
         _replace_offer(session, shop_id, new_version, updated.friend_offer)
     session.flush()

@@ -1,0 +1,1 @@
+"""Shopify: install and auth, webhook verification and translation, the Admin API client."""

@@ -1,0 +1,1 @@
+"""WooCommerce: connect, webhook verification and translation, the REST API client."""
