@@ -52,7 +52,7 @@ def address_key(*parts: str | None) -> str | None:
         if not part:
             continue
         text = unicodedata.normalize("NFKD", part)
-        text = "".join(c for c in text if not unicodedata.combining(c)).lower()
+        text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
         text = re.sub(r"[^a-z0-9]", "", text)
         if text:
             cleaned.append(text)

@@ -173,7 +173,7 @@ def _check_consistency(settings: ProgramSettings) -> None:
         )
     if settings.friend_discount_type is DiscountType.PERCENT and value > 100:
         raise InvalidSettings(
-            "a percentage discount must be at most 100", field="friend_discount_value"
+            "friend_discount_value: a percentage must be at most 100", field="friend_discount_value"
         )
 
 

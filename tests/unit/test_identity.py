@@ -1,0 +1,49 @@
+import pytest
+
+from passiton.core.identity import address_key, email_key, is_plausible_email, phone_key
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("Anna@Example.com", "anna@example.com"),
+        ("  anna@example.com ", "anna@example.com"),
+        ("anna+promo@example.com", "anna@example.com"),
+        ("a.n.n.a@gmail.com", "anna@gmail.com"),
+        ("A.Nna+x@GoogleMail.com", "anna@gmail.com"),
+        ("a.nna@example.com", "a.nna@example.com"),
+        ("no-at-sign", None),
+        ("", None),
+        (None, None),
+        ("+tag@example.com", None),
+    ],
+)
+def test_email_key_finds_the_mailbox(raw: str | None, expected: str | None) -> None:
+    assert email_key(raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "ok"),
+    [
+        ("anna@example.com", True),
+        ("anna@localhost", False),
+        ("an na@example.com", False),
+        ("anna@@example.com", False),
+        ("a" * 250 + "@example.com", False),
+    ],
+)
+def test_plausible_email(raw: str, ok: bool) -> None:
+    assert is_plausible_email(raw) is ok
+
+
+def test_phone_key_ignores_formatting_and_prefixes() -> None:
+    assert phone_key("+49 30 1234567") == phone_key("0049-30-123 4567")
+    assert phone_key("12") is None
+
+
+def test_address_key_ignores_case_accents_and_punctuation() -> None:
+    assert address_key("Hauptstraße 1", "10115", "DE") == address_key(
+        "HAUPTSTRASSE 1", "10115", "de"
+    )
+    assert address_key("Rue de l'Église 3", "75001") == address_key("rue de l eglise 3", "75001")
+    assert address_key("only one part") is None
