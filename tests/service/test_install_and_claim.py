@@ -1,4 +1,4 @@
-"""Flows 1–3: install, enrolment, friend claim."""
+"""Flows 1 to 3: install, enrolment, friend claim."""
 
 from __future__ import annotations
 

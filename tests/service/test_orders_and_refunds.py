@@ -1,4 +1,4 @@
-"""Flows 4–6: conversion with fraud rules, refunds and cancels, approval after the hold."""
+"""Flows 4 to 6: conversion with fraud rules, refunds and cancels, approval after the hold."""
 
 from __future__ import annotations
 
