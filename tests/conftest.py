@@ -116,7 +116,7 @@ def test_settings(tmp_path: Path, database_url: str, **overrides: object) -> Set
         app_url="http://passiton.test",
         secret_key="test-secret-key",
         shopify_api_key="test-client-id",
-        shopify_api_secret="hush",
+        shopify_api_secret="test-shopify-client-secret-0123456789abcdef",
         shopify_admin_url_template="https://{shop}",
         var_dir=tmp_path / "var",
         immediate_tasks=True,
