@@ -8,6 +8,7 @@ from huey.api import Huey
 
 from passiton.app.config import Settings
 from passiton.app.database import Database
+from passiton.app.shopify_wiring import wire_shopify
 from passiton.app.stores import PlatformStores
 from passiton.app.tasks import Tasks, make_huey, register_tasks
 from passiton.app.vault import Vault
@@ -39,7 +40,7 @@ def build_runtime(
     directory = stores if stores is not None else PlatformStores()
     huey = make_huey(settings)
     tasks = register_tasks(huey, db, directory)
-    return Runtime(
+    runtime = Runtime(
         settings=settings,
         db=db,
         vault=vault,
@@ -48,3 +49,5 @@ def build_runtime(
         tasks=tasks,
         connectors=dict(connectors or {}),
     )
+    wire_shopify(runtime)
+    return runtime

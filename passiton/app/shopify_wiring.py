@@ -1,0 +1,115 @@
+"""Wiring the Shopify connector into the runtime: webhook connector, store client, credentials."""
+
+from __future__ import annotations
+
+import time
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy.orm import Session
+
+from passiton.app.config import Settings
+from passiton.app.database import Database
+from passiton.app.stores import PlatformStores
+from passiton.app.vault import Vault
+from passiton.connectors.shopify.client import ShopifyAdminClient
+from passiton.connectors.shopify.store import ShopifyStore
+from passiton.connectors.shopify.tokens import ShopifyCredentials, TokenEndpoint
+from passiton.connectors.shopify.webhooks import ShopifyWebhooks
+from passiton.core.models import Platform, Shop
+from passiton.core.ports import StorePort, StoreShop
+from passiton.core.services.shops import find_shop, install_shop
+
+if TYPE_CHECKING:
+    from passiton.app.runtime import Runtime
+
+
+class DatabaseShopLookup:
+    """ShopLookup over the shops table."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    def shop_id_for_domain(self, domain: str) -> int | None:
+        with self._db.sessions() as session:
+            shop = find_shop(session, Platform.SHOPIFY, domain)
+            return None if shop is None else shop.id
+
+
+class VaultCredentialStore:
+    """CredentialStore keeping each shop's token pair encrypted in `shops.credentials`."""
+
+    def __init__(self, db: Database, vault: Vault) -> None:
+        self._db = db
+        self._vault = vault
+
+    def load(self, shop_id: int) -> ShopifyCredentials | None:
+        with self._db.sessions() as session:
+            shop = session.get(Shop, shop_id)
+            data = self._vault.open(shop.credentials) if shop is not None else None
+        return ShopifyCredentials.from_json(data) if data else None
+
+    def save(self, shop_id: int, credentials: ShopifyCredentials) -> None:
+        sealed = self._vault.seal(credentials.to_json())
+        with self._db.transaction() as session:
+            shop = session.get(Shop, shop_id)
+            if shop is not None:
+                shop.credentials = sealed
+
+
+def shopify_secrets(settings: Settings) -> tuple[str, ...]:
+    return tuple(
+        s for s in (settings.shopify_api_secret, settings.shopify_api_secret_previous) if s
+    )
+
+
+def token_endpoint(settings: Settings) -> TokenEndpoint:
+    assert settings.shopify_api_key
+    assert settings.shopify_api_secret
+    return TokenEndpoint(
+        settings.shopify_admin_url_template, settings.shopify_api_key, settings.shopify_api_secret
+    )
+
+
+def shopify_store(settings: Settings, db: Database, vault: Vault, shop: StoreShop) -> ShopifyStore:
+    """The store client for one Shopify shop."""
+    client = ShopifyAdminClient(
+        shop_id=shop.shop_id,
+        shop=shop.domain,
+        admin_base=settings.shopify_admin_url_template.format(shop=shop.domain),
+        api_version=settings.shopify_api_version,
+        credentials=VaultCredentialStore(db, vault),
+        tokens=token_endpoint(settings),
+    )
+    return ShopifyStore(
+        client, webhook_uri=f"{settings.app_url}/webhooks/shopify", sleep=time.sleep
+    )
+
+
+def install_with_credentials(
+    db: Database, vault: Vault, domain: str, credentials: ShopifyCredentials, now: datetime
+) -> int:
+    """Create or revive the shop and store its new credentials in one transaction."""
+
+    def work(session: Session) -> int:
+        shop = install_shop(session, platform=Platform.SHOPIFY, domain=domain, now=now)
+        shop.credentials = vault.seal(credentials.to_json())
+        return shop.id
+
+    return db.run(work)
+
+
+def wire_shopify(runtime: Runtime) -> None:
+    """Add the Shopify webhook connector and store client when the app is configured."""
+    settings, db, vault = runtime.settings, runtime.db, runtime.vault
+    if not (settings.shopify_api_key and settings.shopify_api_secret):
+        return
+    runtime.connectors.setdefault(
+        "shopify", ShopifyWebhooks(shopify_secrets(settings), DatabaseShopLookup(db))
+    )
+    if isinstance(runtime.stores, PlatformStores):
+
+        def factory(shop: StoreShop) -> StorePort:
+            return shopify_store(settings, db, vault, shop)
+
+        runtime.stores.add(Platform.SHOPIFY.value, factory)

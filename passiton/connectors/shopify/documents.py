@@ -1,0 +1,122 @@
+"""Every Admin GraphQL document the connector sends (validated against the schema in tests)."""
+
+from __future__ import annotations
+
+DISCOUNT_CREATE = """
+mutation DiscountCreate($discount: DiscountCodeBasicInput!) {
+  discountCodeBasicCreate(basicCodeDiscount: $discount) {
+    codeDiscountNode { id }
+    userErrors { field code message }
+  }
+}
+"""
+
+DISCOUNT_BY_CODE = """
+query DiscountByCode($code: String!) {
+  codeDiscountNodeByCode(code: $code) { id }
+}
+"""
+
+CODES_BULK_ADD = """
+mutation CodesBulkAdd($discountId: ID!, $codes: [DiscountRedeemCodeInput!]!) {
+  discountRedeemCodeBulkAdd(discountId: $discountId, codes: $codes) {
+    bulkCreation { id }
+    userErrors { field code message }
+  }
+}
+"""
+
+BULK_CREATION = """
+query BulkCreation($id: ID!, $first: Int!) {
+  discountRedeemCodeBulkCreation(id: $id) {
+    done
+    codes(first: $first) {
+      nodes { code errors { code message } }
+    }
+  }
+}
+"""
+
+DISCOUNT_DEACTIVATE = """
+mutation DiscountDeactivate($id: ID!) {
+  discountCodeDeactivate(id: $id) {
+    userErrors { field code message }
+  }
+}
+"""
+
+OFFER_CODES = """
+query OfferCodes($id: ID!, $after: String) {
+  codeDiscountNode(id: $id) {
+    codeDiscount {
+      ... on DiscountCodeBasic {
+        codes(first: 250, after: $after) {
+          nodes { id code }
+          pageInfo { hasNextPage endCursor }
+        }
+      }
+    }
+  }
+}
+"""
+
+CODES_BULK_DELETE = """
+mutation CodesBulkDelete($discountId: ID!, $ids: [ID!]) {
+  discountCodeRedeemCodeBulkDelete(discountId: $discountId, ids: $ids) {
+    userErrors { field code message }
+  }
+}
+"""
+
+WEBHOOKS = """
+query Webhooks($uri: String!) {
+  webhookSubscriptions(first: 100, uri: $uri) {
+    nodes { topic }
+  }
+}
+"""
+
+WEBHOOK_CREATE = """
+mutation WebhookCreate($topic: WebhookSubscriptionTopic!, $uri: String!) {
+  webhookSubscriptionCreate(topic: $topic, webhookSubscription: {uri: $uri, format: JSON}) {
+    webhookSubscription { id }
+    userErrors { field message }
+  }
+}
+"""
+
+ORDERS_SINCE = """
+query OrdersSince($query: String!, $after: String) {
+  orders(first: 50, after: $after, sortKey: UPDATED_AT, query: $query) {
+    nodes {
+      legacyResourceId
+      updatedAt
+      email
+      phone
+      currencyCode
+      displayFinancialStatus
+      cancelledAt
+      test
+      discountCodes
+      customAttributes { key value }
+      customer { legacyResourceId firstName email: defaultEmailAddress { emailAddress } }
+      shippingAddress { firstName address1 zip countryCodeV2 phone }
+      subtotalPriceSet { shopMoney { amount } }
+      totalPriceSet { shopMoney { amount } }
+      refunds {
+        legacyResourceId
+        transactions(first: 20) { nodes { kind status amountSet { shopMoney { amount } } } }
+      }
+    }
+    pageInfo { hasNextPage endCursor }
+  }
+}
+"""
+
+ALL = {
+    name: value
+    for name, value in dict(globals()).items()
+    if name.isupper()
+    and isinstance(value, str)
+    and value.lstrip().startswith(("query", "mutation"))
+}

@@ -1,0 +1,142 @@
+"""Reading Shopify's REST-shaped webhook bodies into platform-neutral core values.
+
+Bodies are parsed with `parse_float=Decimal`: money is mostly strings, but refunds/create sends
+`refund_line_items[].subtotal` as a JSON number, and a float must never touch an amount. Ids are
+int64 and often above 2^53; Python's json reads integers exactly, and we keep them as strings.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from passiton.core.events import OrderState, RefundSeen
+from passiton.core.identity import address_key
+from passiton.core.ports import MalformedPayload
+
+REF_ATTRIBUTE = "passiton_ref"
+"""Cart attribute (order `note_attributes`) in which the storefront carries a referral code."""
+
+# `refunded` and `partially_refunded` orders were paid first; refunds are counted separately.
+PAID_STATUSES = frozenset({"paid", "partially_refunded", "refunded"})
+
+
+def load_object(body: bytes) -> dict[str, Any]:
+    """The body as a JSON object, numbers with fractions as Decimal."""
+    try:
+        data = json.loads(body, parse_float=Decimal)
+    except (ValueError, UnicodeDecodeError) as error:
+        raise MalformedPayload("the body is not JSON") from error
+    if not isinstance(data, dict):
+        raise MalformedPayload("the body is not a JSON object")
+    return data
+
+
+def platform_id(value: Any, name: str) -> str:
+    """A Shopify id (int64, or its decimal string) as a string."""
+    if isinstance(value, bool):
+        raise MalformedPayload(f"{name} is not an id")
+    if isinstance(value, int) and value > 0:
+        return str(value)
+    if isinstance(value, str) and value.isdigit() and len(value) <= 20:
+        return value
+    raise MalformedPayload(f"{name} is not an id")
+
+
+def optional_id(value: Any, name: str) -> str | None:
+    return None if value is None else platform_id(value, name)
+
+
+def money(value: Any, name: str) -> Decimal:
+    """A money field (string, or a Decimal parsed from a JSON number) as Decimal."""
+    if isinstance(value, bool) or not isinstance(value, str | int | Decimal):
+        raise MalformedPayload(f"{name} is not an amount")
+    try:
+        amount = Decimal(value)
+    except InvalidOperation as error:
+        raise MalformedPayload(f"{name} is not an amount") from error
+    if not amount.is_finite():
+        raise MalformedPayload(f"{name} is not an amount")
+    return amount
+
+
+def timestamp(value: Any, name: str) -> datetime:
+    if not isinstance(value, str):
+        raise MalformedPayload(f"{name} is not a timestamp")
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError as error:
+        raise MalformedPayload(f"{name} is not a timestamp") from error
+    if moment.tzinfo is None:
+        raise MalformedPayload(f"{name} has no UTC offset")
+    return moment
+
+
+def text(value: Any) -> str | None:
+    """A non-empty string, or None (Shopify sends "" and null alike for missing values)."""
+    return value.strip() or None if isinstance(value, str) else None
+
+
+def mapping(value: Any) -> Mapping[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def items(value: Any) -> list[Mapping[str, Any]]:
+    return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
+
+
+def refund_seen(refund: Mapping[str, Any]) -> RefundSeen:
+    """A refund and the money it moved: successful `refund` transactions (may be zero)."""
+    amount = sum(
+        (
+            money(t.get("amount"), "refund transaction amount")
+            for t in items(refund.get("transactions"))
+            if t.get("kind") == "refund" and t.get("status") == "success"
+        ),
+        Decimal(0),
+    )
+    return RefundSeen(refund_id=platform_id(refund.get("id"), "refund id"), amount=amount)
+
+
+def order_state(order: Mapping[str, Any]) -> OrderState:
+    """The order's current state from an orders/* webhook body (REST shape)."""
+    customer = mapping(order.get("customer"))
+    shipping = mapping(order.get("shipping_address"))
+    status = order.get("financial_status")
+    return OrderState(
+        order_id=platform_id(order.get("id"), "order id"),
+        updated_at=timestamp(order.get("updated_at"), "updated_at"),
+        customer_id=optional_id(customer.get("id"), "customer id"),
+        email=text(order.get("email"))
+        or text(order.get("contact_email"))
+        or text(customer.get("email")),
+        first_name=text(customer.get("first_name")) or text(shipping.get("first_name")),
+        currency=text(order.get("currency")) or "USD",
+        total=money(order.get("total_price"), "total_price"),
+        subtotal=money(order.get("subtotal_price"), "subtotal_price"),
+        paid=status in PAID_STATUSES,
+        # A voided order never captured money: for the program it is as good as cancelled.
+        cancelled=order.get("cancelled_at") is not None or status == "voided",
+        codes=tuple(
+            code for d in items(order.get("discount_codes")) if (code := text(d.get("code")))
+        ),
+        ref_code=_ref_attribute(order.get("note_attributes")),
+        refunds=tuple(refund_seen(r) for r in items(order.get("refunds"))),
+        shipping_key=address_key(
+            shipping.get("address1"), shipping.get("zip"), shipping.get("country_code")
+        ),
+        phone=text(order.get("phone"))
+        or text(shipping.get("phone"))
+        or text(customer.get("phone")),
+        test=order.get("test") is True,
+    )
+
+
+def _ref_attribute(attributes: Any) -> str | None:
+    for attribute in items(attributes):
+        if attribute.get("name") == REF_ATTRIBUTE:
+            return text(attribute.get("value"))
+    return None

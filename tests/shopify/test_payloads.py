@@ -1,0 +1,116 @@
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from passiton.connectors.shopify.payloads import load_object, order_state, refund_seen
+from passiton.core.ports import MalformedPayload
+from tests.shopify.shopify_data import FIXTURES, fixture, paid_order
+
+
+def test_official_voided_sample_is_cancelled_and_unpaid() -> None:
+    state = order_state(load_object((FIXTURES / "orders_create.json").read_bytes()))
+
+    assert state.order_id == "820982911946154508"
+    assert state.customer_id == "115310627314723954"
+    assert state.cancelled is True
+    assert state.paid is False
+    assert state.total == Decimal("404.95")
+    assert state.subtotal == Decimal("404.95")
+    assert state.test is True
+
+
+def test_paid_order_carries_codes_reference_and_buyer() -> None:
+    body = json.dumps(paid_order(codes=("PI-ABCDE-FGHJK",), ref="ANNA-7K2Q")).encode()
+
+    state = order_state(load_object(body))
+
+    assert state.paid is True
+    assert state.cancelled is False
+    assert state.codes == ("PI-ABCDE-FGHJK",)
+    assert state.ref_code == "ANNA-7K2Q"
+    assert state.email == "friend@example.com"
+    assert state.first_name == "John"
+    assert state.shipping_key is not None
+    assert state.updated_at.utcoffset() is not None
+
+
+@pytest.mark.parametrize(
+    ("status", "paid"),
+    [
+        ("pending", False),
+        ("authorized", False),
+        ("partially_paid", False),
+        ("paid", True),
+        ("partially_refunded", True),
+        ("refunded", True),
+        ("voided", False),
+    ],
+)
+def test_paid_follows_financial_status(status: str, paid: bool) -> None:
+    order = paid_order()
+    order["financial_status"] = status
+
+    assert order_state(order).paid is paid
+
+
+def test_refund_amount_sums_successful_refund_transactions_only() -> None:
+    refund = load_object((FIXTURES / "refunds_create.json").read_bytes())
+    refund["transactions"].append(
+        {"kind": "refund", "status": "failure", "amount": "999.00"},
+    )
+
+    seen = refund_seen(refund)
+
+    assert seen.refund_id == "890088186047892319"
+    assert seen.amount == Decimal("85.00")
+
+
+def test_refund_that_moved_no_money_counts_zero() -> None:
+    refund = fixture("refunds_create.json")
+    refund["transactions"] = []
+
+    assert refund_seen(refund).amount == Decimal(0)
+
+
+def test_json_numbers_in_refund_bodies_become_decimals_not_floats() -> None:
+    body = load_object((FIXTURES / "refunds_create.json").read_bytes())
+
+    assert body["refund_line_items"][0]["subtotal"] == Decimal("89.99")
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"id": 8.2e17}, "order id"),
+        ({"id": True}, "order id"),
+        ({"updated_at": None}, "updated_at"),
+        ({"updated_at": "2026-11-01T10:00:00"}, "updated_at"),
+        ({"total_price": "lots"}, "total_price"),
+        ({"total_price": "NaN"}, "total_price"),
+        ({"subtotal_price": None}, "subtotal_price"),
+    ],
+)
+def test_unreadable_orders_are_malformed(change: dict[str, object], message: str) -> None:
+    order = paid_order()
+    order.update(change)
+
+    with pytest.raises(MalformedPayload, match=message):
+        order_state(order)
+
+
+@pytest.mark.parametrize("body", [b"", b"not json", b"[1, 2]", b"\xff\xfe"])
+def test_bodies_that_are_not_json_objects_are_malformed(body: bytes) -> None:
+    with pytest.raises(MalformedPayload):
+        load_object(body)
+
+
+@given(order_id=st.integers(min_value=2**53 + 1, max_value=2**63 - 1))
+def test_large_order_ids_survive_exactly(order_id: int) -> None:
+    body = json.dumps(paid_order(order_id=order_id)).encode()
+
+    assert order_state(load_object(body)).order_id == str(order_id)
