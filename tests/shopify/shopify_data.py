@@ -11,7 +11,7 @@ from passiton.connectors.shopify.webhooks import signature
 SHARED = Path(__file__).resolve().parents[3] / "shared"
 FIXTURES = SHARED / "fixtures" / "shopify"
 SCHEMAS = SHARED / "schemas"
-SECRET = "hush"
+SECRET = "test-shopify-client-secret-0123456789abcdef"  # as in tests/conftest.py
 SHOP = "anna-rings.myshopify.com"
 
 

@@ -27,7 +27,7 @@ from passiton.core.services.claims import claim_friend_code
 from passiton.core.services.enrolment import Buyer, enrol
 from passiton.core.services.shops import install_shop
 from tests.conftest import RuntimeFactory
-from tests.shopify.shopify_data import SHOP, fixture, paid_order, signed_headers
+from tests.shopify.shopify_data import SECRET, SHOP, fixture, paid_order, signed_headers
 
 
 @pytest.fixture
@@ -130,7 +130,7 @@ def test_previous_secret_is_accepted_during_rotation(
     make_runtime: RuntimeFactory, database_url: str
 ) -> None:
     runtime = make_runtime(
-        database_url, shopify_api_secret="new-secret", shopify_api_secret_previous="hush"
+        database_url, shopify_api_secret="new-secret", shopify_api_secret_previous=SECRET
     )
     runtime.db.run(lambda s: install_shop(s, platform=Platform.SHOPIFY, domain=SHOP).id)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -22,7 +23,7 @@ class Applied:
 
 
 def apply_events(
-    session: Session, shop_id: int, events: list[ev.Event] | tuple[ev.Event, ...], now: datetime
+    session: Session, shop_id: int, events: Sequence[ev.Event], now: datetime
 ) -> Applied:
     applied = Applied()
     for event in events:
