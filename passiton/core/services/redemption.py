@@ -62,13 +62,9 @@ def redeem(
 ) -> Redemption:
     """Debit `points` and owe the store one code worth them; the same key returns the same code."""
     key = f"{customer_id}:{idempotency_key[:MAX_KEY_LENGTH]}"
-    existing = session.scalar(
-        select(RewardCode).where(RewardCode.shop_id == shop_id, RewardCode.idem_key == key)
-    )
+    existing = _earlier(session, shop_id, key, points, kind)
     if existing is not None:
-        if (existing.points, existing.kind) != (points, kind):
-            raise IdempotencyConflict("this request key was already used for another redemption")
-        return _result(existing, new=False)
+        return existing
     shop = session.get(Shop, shop_id)
     _, settings = current_settings(session, shop_id)
     if shop is None or shop.status is not ShopStatus.ACTIVE or not settings.enabled:
@@ -81,6 +77,11 @@ def redeem(
         )
     amount = points_value(settings, points)
     customer = lock_customer(session, customer_id)
+    # A retry of the same request may have waited for this lock while the first one
+    # committed: look again now, or it would see the debited balance and refuse.
+    existing = _earlier(session, shop_id, key, points, kind)
+    if existing is not None:
+        return existing
     if customer.shop_id != shop_id or points > customer.points_available:
         raise InsufficientPoints(
             f"only {customer.points_available} points are available", field="points"
@@ -176,6 +177,19 @@ def owed_rewards(session: Session, limit: int = 200) -> list[int]:
             .limit(limit)
         )
     )
+
+
+def _earlier(
+    session: Session, shop_id: int, key: str, points: int, kind: RewardKind
+) -> Redemption | None:
+    existing = session.scalar(
+        select(RewardCode).where(RewardCode.shop_id == shop_id, RewardCode.idem_key == key)
+    )
+    if existing is None:
+        return None
+    if (existing.points, existing.kind) != (points, kind):
+        raise IdempotencyConflict("this request key was already used for another redemption")
+    return _result(existing, new=False)
 
 
 def _result(reward: RewardCode, *, new: bool) -> Redemption:
