@@ -1,1 +1,1 @@
-"""Platform connectors: each translates its store's webhooks into core events and serves StorePort."""
+"""Platform connectors: translate store webhooks into core events and serve StorePort."""
