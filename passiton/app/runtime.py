@@ -11,6 +11,7 @@ from passiton.app.database import Database
 from passiton.app.stores import PlatformStores
 from passiton.app.tasks import Tasks, make_huey, register_tasks
 from passiton.app.vault import Vault
+from passiton.app.woocommerce_wiring import install_woocommerce
 from passiton.core.ports import StoreDirectory, WebhookConnector
 
 
@@ -39,7 +40,7 @@ def build_runtime(
     directory = stores if stores is not None else PlatformStores()
     huey = make_huey(settings)
     tasks = register_tasks(huey, db, directory)
-    return Runtime(
+    runtime = Runtime(
         settings=settings,
         db=db,
         vault=vault,
@@ -48,3 +49,5 @@ def build_runtime(
         tasks=tasks,
         connectors=dict(connectors or {}),
     )
+    install_woocommerce(runtime)
+    return runtime
