@@ -1,1 +1,1 @@
-"""Platform connectors: translate store webhooks into core events and serve StorePort."""
+"""Platform connectors: store webhooks in, core events out; StorePort for calls back."""

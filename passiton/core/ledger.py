@@ -37,7 +37,7 @@ def post(
         idem_key=key,
     )
     session.add(entry)
-    session.flush([entry])
+    session.flush()
     session.execute(
         update(Customer)
         .where(Customer.id == customer_id)
