@@ -11,6 +11,7 @@ from passiton.app.config import Settings, load_settings
 from passiton.app.http_errors import install_error_handlers
 from passiton.app.merchant_auth import install_merchant_auth
 from passiton.app.runtime import Runtime, build_runtime
+from passiton.app.woocommerce_routes import register_woocommerce_routes
 from passiton.webhooks.receiver import WebhookIntake, webhook_blueprint
 
 
@@ -30,6 +31,7 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     app.register_blueprint(health.bp)
     app.register_blueprint(landing.bp)
     app.register_blueprint(api.bp)
+    register_woocommerce_routes(app)
     app.register_blueprint(
         webhook_blueprint(WebhookIntake(connectors=runtime.connectors, transact=runtime.db.run))
     )

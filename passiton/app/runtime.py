@@ -12,6 +12,7 @@ from passiton.app.shopify_wiring import wire_shopify
 from passiton.app.stores import PlatformStores
 from passiton.app.tasks import Tasks, make_huey, register_tasks
 from passiton.app.vault import Vault
+from passiton.app.woocommerce_wiring import install_woocommerce
 from passiton.core.ports import StoreDirectory, WebhookConnector
 
 
@@ -50,4 +51,5 @@ def build_runtime(
         connectors=dict(connectors or {}),
     )
     wire_shopify(runtime)
+    install_woocommerce(runtime)
     return runtime

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from alembic import context
 
+import passiton.core.merchants  # noqa: F401  (registers its tables on Base.metadata)
 from passiton.app.config import load_settings
 from passiton.app.database import make_engine
 from passiton.core.models import Base

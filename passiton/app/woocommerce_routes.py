@@ -1,0 +1,213 @@
+"""WooCommerce HTTP routes: wc-auth connect and callback, and the companion plugin's endpoints."""
+
+from __future__ import annotations
+
+import logging
+import time
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from urllib.parse import quote, urlsplit
+
+from flask import Blueprint, Flask, Response, current_app, jsonify, redirect, request
+from flask.typing import ResponseReturnValue
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from passiton.app import accounts
+from passiton.app.accounts import current_merchant_id
+from passiton.app.http_errors import error_response
+from passiton.app.runtime import Runtime
+from passiton.connectors.woocommerce import auth
+from passiton.core.errors import UnknownCustomer
+from passiton.core.merchants import ConnectRequest, MerchantShop, PluginKey
+from passiton.core.models import Customer, Platform, RewardKind, Shop, ShopStatus
+from passiton.core.services.enrolment import Buyer, enrol, find_customer
+from passiton.core.services.redemption import redeem
+from passiton.core.services.shops import install_shop
+
+log = logging.getLogger(__name__)
+bp = Blueprint("woocommerce", __name__)
+STATE_LIFETIME = timedelta(minutes=15)
+
+
+def register_woocommerce_routes(app: Flask) -> None:
+    """Merchant accounts and the WooCommerce routes, on one app."""
+    app.register_blueprint(accounts.bp)
+    app.register_blueprint(bp)
+
+
+def _runtime() -> Runtime:
+    runtime: Runtime = current_app.extensions["passiton"]
+    return runtime
+
+
+@bp.get("/woocommerce/connect")
+def connect() -> ResponseReturnValue:
+    merchant_id = current_merchant_id()
+    if merchant_id is None:
+        return redirect("/login", code=303)
+    try:
+        store_url = auth.normalise_store_url(request.args.get("store_url", "")[:300])
+    except auth.InvalidStoreUrl as error:
+        return redirect(f"/account?error={quote(str(error))}", code=303)
+    runtime = _runtime()
+    state = auth.new_state()
+    with runtime.db.transaction() as session:
+        session.add(
+            ConnectRequest(
+                state_hash=auth.state_digest(state),
+                merchant_id=merchant_id,
+                store_url=store_url,
+                expires_at=datetime.now(UTC) + STATE_LIFETIME,
+            )
+        )
+    app_url = runtime.settings.app_url
+    target = auth.authorize_url(
+        store_url, state, f"{app_url}/account", f"{app_url}/woocommerce/callback"
+    )
+    return redirect(target, code=302)
+
+
+@bp.post("/woocommerce/callback")
+def callback() -> ResponseReturnValue:
+    grant = auth.parse_key_grant(request.get_json(silent=True, force=True))
+    if grant is None:
+        return error_response(400, "invalid_grant", "expected a read_write key grant")
+    runtime = _runtime()
+    shop_id = runtime.db.run(lambda s: _accept_grant(s, runtime, grant, datetime.now(UTC)))
+    if shop_id is None:
+        return error_response(401, "unknown_state", "this connect request is unknown or expired")
+    log.info("woocommerce store connected: shop=%s", shop_id)
+    # The store deletes the key unless we answer within 60 s: the store calls happen later.
+    runtime.tasks.register_webhooks(shop_id)
+    runtime.tasks.refill_pool(shop_id)
+    return jsonify({"status": "connected", "shop_id": str(shop_id)}), 200
+
+
+def _accept_grant(
+    session: Session, runtime: Runtime, grant: auth.KeyGrant, now: datetime
+) -> int | None:
+    pending = session.scalar(
+        select(ConnectRequest)
+        .where(ConnectRequest.state_hash == auth.state_digest(grant.state))
+        .with_for_update()
+    )
+    if pending is None or pending.used_at is not None or pending.expires_at <= now:
+        return None
+    pending.used_at = now
+    host = urlsplit(pending.store_url).hostname or pending.store_url
+    shop = install_shop(
+        session, platform=Platform.WOOCOMMERCE, domain=pending.store_url, name=host, now=now
+    )
+    # Reconnecting replaces the keys; the webhook secret is kept so that subscriptions
+    # already on the store (found again by their delivery URL) keep verifying.
+    shop.credentials = runtime.vault.seal(
+        {
+            "store_url": pending.store_url,
+            "consumer_key": grant.consumer_key,
+            "consumer_secret": grant.consumer_secret,
+            "key_id": grant.key_id,
+        }
+    )
+    if runtime.vault.open_text(shop.webhook_secret) is None:
+        shop.webhook_secret = runtime.vault.seal_text(auth.new_webhook_secret())
+    link = select(MerchantShop).where(
+        MerchantShop.merchant_id == pending.merchant_id, MerchantShop.shop_id == shop.id
+    )
+    if session.scalar(link) is None:
+        session.add(MerchantShop(merchant_id=pending.merchant_id, shop_id=shop.id))
+    if session.get(PluginKey, shop.id) is None:
+        session.add(
+            PluginKey(shop_id=shop.id, sealed_key=runtime.vault.seal_text(auth.new_plugin_key()))
+        )
+    session.flush()
+    return shop.id
+
+
+@bp.post("/woocommerce/plugin/customer")
+def plugin_customer() -> ResponseReturnValue:
+    """The "Refer a friend" section: the logged-in shopper's link and points."""
+    signed = _signed_plugin_call()
+    if isinstance(signed, Response):
+        return signed
+    shop_id, body = signed
+    buyer = _buyer(body)
+    runtime = _runtime()
+    customer = runtime.db.run(lambda s: enrol(s, shop_id, buyer))
+    if customer is None:
+        raise UnknownCustomer("the shopper needs an id or an e-mail")
+    return jsonify(_customer_json(runtime, customer))
+
+
+@bp.post("/woocommerce/plugin/redeem")
+def plugin_redeem() -> ResponseReturnValue:
+    """Turn points into a reward (or gift) code; `idempotency_key` makes retries safe."""
+    signed = _signed_plugin_call()
+    if isinstance(signed, Response):
+        return signed
+    shop_id, body = signed
+    points, kind, key = body.get("points"), body.get("kind", "reward"), body.get("idempotency_key")
+    if isinstance(points, bool) or not isinstance(points, int) or points <= 0:
+        return error_response(422, "invalid_points", "points must be a positive whole number")
+    if kind not in ("reward", "gift"):
+        return error_response(422, "invalid_kind", "kind must be 'reward' or 'gift'")
+    if not isinstance(key, str) or not 0 < len(key) <= 120:
+        return error_response(422, "invalid_idempotency_key", "send an idempotency_key")
+    buyer = _buyer(body)
+    runtime = _runtime()
+
+    def work(session: Session) -> tuple[int, str, str, bool]:
+        customer = find_customer(session, shop_id, buyer)
+        if customer is None:
+            raise UnknownCustomer("no such referrer in this store")
+        result = redeem(session, shop_id, customer.id, points, RewardKind(kind), key)
+        return result.reward_id, result.code, result.status.value, result.new
+
+    reward_id, code, status, new = runtime.db.run(work)
+    if new:
+        runtime.tasks.fulfil_reward(reward_id)
+    return jsonify({"code": code, "points": points, "kind": kind, "status": status})
+
+
+def _signed_plugin_call() -> tuple[int, dict[str, Any]] | Response:
+    shop_hint = request.headers.get("X-Passiton-Shop", "")
+    timestamp = request.headers.get("X-Passiton-Timestamp", "")
+    signature = request.headers.get("X-Passiton-Signature", "")
+    body = request.get_data(cache=True)
+    if not shop_hint.isdigit() or len(shop_hint) > 18 or not timestamp or not signature:
+        return error_response(401, "unsigned", "the plugin's signature headers are missing")
+    runtime = _runtime()
+    with runtime.db.sessions() as session:
+        shop = session.get(Shop, int(shop_hint))
+        sealed = session.get(PluginKey, int(shop_hint))
+        usable = shop is not None and shop.status is ShopStatus.ACTIVE
+    key = runtime.vault.open_text(sealed.sealed_key) if sealed is not None and usable else None
+    if key is None or not auth.plugin_request_valid(
+        key, timestamp, body, signature, int(time.time())
+    ):
+        return error_response(401, "bad_signature", "the plugin's signature does not verify")
+    parsed = request.get_json(silent=True)
+    if not isinstance(parsed, dict):
+        return error_response(400, "malformed_body", "the body must be a JSON object")
+    return int(shop_hint), parsed
+
+
+def _buyer(body: dict[str, Any]) -> Buyer:
+    raw_id, email, name = body.get("customer_id"), body.get("email"), body.get("first_name")
+    customer_id = (
+        str(raw_id) if isinstance(raw_id, int | str) and str(raw_id) not in ("", "0") else None
+    )
+    return Buyer(
+        customer_id=customer_id[:64] if customer_id else None,
+        email=email[:320] if isinstance(email, str) and email else None,
+        first_name=name[:255] if isinstance(name, str) and name else None,
+    )
+
+
+def _customer_json(runtime: Runtime, customer: Customer) -> dict[str, Any]:
+    return {
+        "referral_code": customer.referral_code,
+        "link": f"{runtime.settings.app_url}/r/{customer.referral_code}",
+        "points_pending": customer.points_pending,
+        "points_available": customer.points_available,
+    }

@@ -1,0 +1,76 @@
+"""Storage for merchant accounts (WooCommerce merchants sign up with e-mail and password).
+
+Shopify merchants are identified by Shopify itself; WooCommerce has no app store, so a merchant
+signs up here, connects stores with wc-auth, and the companion plugin talks to us with a key.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, LargeBinary, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from passiton.core.models import Base, utcnow
+
+
+class Merchant(Base):
+    __tablename__ = "merchants"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(320))
+    email_key: Mapped[str] = mapped_column(String(320), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class MerchantShop(Base):
+    """Which shops a merchant may manage."""
+
+    __tablename__ = "merchant_shops"
+    __table_args__ = (UniqueConstraint("merchant_id", "shop_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    merchant_id: Mapped[int] = mapped_column(ForeignKey("merchants.id", ondelete="CASCADE"))
+    shop_id: Mapped[int] = mapped_column(ForeignKey("shops.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class LoginFailure(Base):
+    """Failed logins, counted per e-mail and per address to slow down password guessing."""
+
+    __tablename__ = "login_failures"
+    __table_args__ = (
+        Index("ix_login_failures_email_at", "email_key", "failed_at"),
+        Index("ix_login_failures_ip_at", "ip", "failed_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email_key: Mapped[str] = mapped_column(String(320))
+    ip: Mapped[str] = mapped_column(String(64))
+    failed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ConnectRequest(Base):
+    """A one-time wc-auth state: binds the unsigned key callback to a merchant and a store URL."""
+
+    __tablename__ = "woocommerce_connect_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    state_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    merchant_id: Mapped[int] = mapped_column(ForeignKey("merchants.id", ondelete="CASCADE"))
+    store_url: Mapped[str] = mapped_column(String(255))
+    expires_at: Mapped[datetime] = mapped_column()
+    used_at: Mapped[datetime | None] = mapped_column(default=None)
+
+
+class PluginKey(Base):
+    """The key a store's companion plugin signs its calls with (encrypted by the app)."""
+
+    __tablename__ = "plugin_keys"
+
+    shop_id: Mapped[int] = mapped_column(
+        ForeignKey("shops.id", ondelete="CASCADE"), primary_key=True
+    )
+    sealed_key: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

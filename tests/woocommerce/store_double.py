@@ -1,0 +1,66 @@
+"""A WooCommerce store at the HTTP boundary (`responses`), and signed deliveries from it."""
+
+from __future__ import annotations
+
+import base64
+import copy
+import hashlib
+import hmac
+import json
+from typing import Any
+
+import responses
+from flask.testing import FlaskClient
+from requests import PreparedRequest
+
+from tests.woocommerce.captured import captured
+
+STORE_URL = "https://shop.example"
+API = f"{STORE_URL}/wp-json/wc/v3"
+
+
+def mock_store(mock: responses.RequestsMock) -> None:
+    """A store with no webhooks yet that accepts every coupon and has no orders to pull."""
+    mock.get(f"{API}/webhooks", json=[], headers={"X-WP-TotalPages": "1"})
+    mock.post(f"{API}/webhooks", json={"id": 1}, status=201)
+    mock.get(f"{API}/orders", json=[], headers={"X-WP-TotalPages": "1"})
+    mock.post(f"{API}/coupons", json={"id": 501}, status=201)
+    mock.add_callback(responses.POST, f"{API}/coupons/batch", callback=_batch)
+
+
+def _batch(request: PreparedRequest) -> tuple[int, dict[str, str], str]:
+    body = json.loads(request.body or b"{}")
+    created = [{"id": 100 + i, "code": c["code"].lower()} for i, c in enumerate(body["create"])]
+    return 200, {}, json.dumps({"create": created})
+
+
+def signature(body: bytes, secret: str) -> str:
+    return base64.b64encode(hmac.new(secret.encode(), body, hashlib.sha256).digest()).decode()
+
+
+def order_body(**changes: Any) -> dict[str, Any]:
+    """The captured order, with fields replaced (billing fields by `billing`)."""
+    order = copy.deepcopy(captured("webhook_order_created").json())
+    billing = changes.pop("billing", {})
+    order.update(changes)
+    order["billing"] = {**order["billing"], **billing}  # type: ignore[dict-item]
+    return order
+
+
+def deliver(
+    client: FlaskClient, shop_id: int, topic: str, body: dict[str, Any] | bytes, secret: str
+) -> Any:
+    """POST a delivery as WooCommerce does: raw JSON, signed with the store's secret."""
+    raw = body if isinstance(body, bytes) else json.dumps(body).encode()
+    return client.post(
+        f"/webhooks/woocommerce/{shop_id}",
+        data=raw,
+        headers={
+            "Content-Type": "application/json",
+            "X-WC-Webhook-Topic": topic,
+            "X-WC-Webhook-Signature": signature(raw, secret),
+            "X-WC-Webhook-ID": "1",
+            "X-WC-Webhook-Delivery-ID": "d41d8cd98f00b204e9800998ecf8427e",
+            "X-WC-Webhook-Source": f"{STORE_URL}/",
+        },
+    )
