@@ -6,6 +6,7 @@ from flask import Blueprint, current_app, redirect, render_template, request
 from flask.typing import ResponseReturnValue
 from sqlalchemy import update
 
+from passiton.app.http_errors import status_for
 from passiton.app.runtime import Runtime
 from passiton.app.storefront_links import store_url_with_code
 from passiton.core.codes import looks_like_code
@@ -85,7 +86,7 @@ def claim(code: str) -> ResponseReturnValue:
     except DomainError as error:
         if isinstance(error, OfferUnavailable):
             runtime.tasks.refill_pool(shop_id)
-        return _render_with_error(code, error), 503 if isinstance(error, OfferUnavailable) else 422
+        return _render_with_error(code, error), status_for(error)
     if result.pool_low:
         runtime.tasks.refill_pool(shop_id)
     with runtime.db.sessions() as session:

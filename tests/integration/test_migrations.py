@@ -1,0 +1,37 @@
+"""Migrations build the schema the models describe, on SQLite and on PostgreSQL."""
+
+from __future__ import annotations
+
+from alembic.script import ScriptDirectory
+from sqlalchemy import create_engine, inspect
+
+from passiton.app import migrate
+from passiton.core.models import Base
+from tests.support.servers import PostgresServer
+
+
+def test_one_head_and_models_match_migrations_on_sqlite(tmp_path: object) -> None:
+    url = f"sqlite:///{tmp_path}/fresh.db"
+    migrate.upgrade(url)
+    migrate.check(url)
+    heads = ScriptDirectory.from_config(migrate.alembic_config(url)).get_heads()
+    assert len(heads) == 1
+
+
+def test_models_match_migrations_on_postgres(postgres: PostgresServer) -> None:
+    url = postgres.create_database("fresh_migrations")
+    migrate.upgrade(url)
+    migrate.check(url)
+    engine = create_engine(url)
+    try:
+        tables = set(inspect(engine).get_table_names())
+    finally:
+        engine.dispose()
+    assert set(Base.metadata.tables) <= tables
+
+
+def test_upgrade_is_repeatable(tmp_path: object) -> None:
+    url = f"sqlite:///{tmp_path}/again.db"
+    migrate.upgrade(url)
+    migrate.upgrade(url)
+    migrate.check(url)
