@@ -64,7 +64,7 @@ def post(
 
 def rows(runtime: Runtime, model: type) -> int:
     with runtime.db.sessions() as session:
-        return int(session.scalar(select(func.count()).select_from(model)) or 0)  # type: ignore[arg-type]
+        return int(session.scalar(select(func.count()).select_from(model)) or 0)
 
 
 def paid(order_id: str, codes: list[str]) -> dict[str, object]:
