@@ -31,5 +31,8 @@ def run_gunicorn(host: str, port: int, workers: int) -> None:
             "threads": 4,
             "timeout": 30,
             "accesslog": "-",
+            # Passiton does not use gunicorn's runtime control socket; without this every
+            # instance on a machine would contend for the same path under $HOME.
+            "control_socket_disable": True,
         }
     ).run()
