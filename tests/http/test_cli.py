@@ -71,3 +71,15 @@ def test_bad_app_url_is_a_clear_error(env: dict[str, str], monkeypatch: pytest.M
     result = CliRunner().invoke(main, ["db", "upgrade"])
     assert result.exit_code != 0
     assert "PASSITON_APP_URL" in result.output
+
+
+def test_processes_starting_together_share_one_generated_secret_key(tmp_path: Path) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from passiton.app.config import load_settings
+
+    environ = {"PASSITON_VAR_DIR": str(tmp_path / "var")}
+    with ThreadPoolExecutor(8) as pool:
+        keys = set(pool.map(lambda _: load_settings(environ).secret_key, range(16)))
+    assert len(keys) == 1
+    assert list((tmp_path / "var").iterdir()) == [tmp_path / "var" / "secret_key"]
