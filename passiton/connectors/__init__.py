@@ -1,1 +1,1 @@
-"""Platform connectors: each translates its store's webhooks into core events and serves StorePort."""
+"""Platform connectors: each turns its store's webhooks into core events and serves StorePort."""
