@@ -51,7 +51,9 @@ export function drawChart(figure, series, currency) {
     bar.append(svg("title", {}, label));
     root.append(bar);
     points.push([x(i), yMoney(Number(p.revenue))]);
-    if (i === 0 || i === series.length - 1 || i % 7 === 0) {
+    const last = series.length - 1;
+    // Every seventh day and the last one, skipping a weekly label that would crowd the last.
+    if (i === last || (i % 7 === 0 && last - i >= 4)) {
       root.append(svg("text", { x: x(i), y: H - 8, class: "tick", "text-anchor": "middle" }, p.day.slice(5)));
     }
   });
