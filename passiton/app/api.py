@@ -13,11 +13,13 @@ from flask import Blueprint, Response, g, jsonify, request
 
 from passiton.app import api_exports, api_key_routes, api_reports, openapi
 from passiton.app.api_params import (
+    MAX_ID,
     InvalidParameter,
     invalid_parameter_response,
     paging,
     text_param,
 )
+from passiton.app.control_chars import has_control_chars
 from passiton.app.current import current_runtime
 from passiton.app.http_errors import error_response
 from passiton.app.merchant_auth import merchant_required
@@ -48,6 +50,9 @@ def put_settings() -> Response:
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
         raise InvalidSettings("the body must be a JSON object of settings")
+    for name, value in body.items():
+        if isinstance(value, str) and has_control_chars(value):
+            raise InvalidSettings(f"{name} must not contain control characters", field=name)
     version, settings = current_runtime().db.run(lambda s: update_settings(s, g.shop_id, body))
     return jsonify({"version": version, "settings": settings.to_json()})
 
@@ -72,7 +77,7 @@ def review_queue() -> Response:
         return jsonify({"referrals": [referral_json(r) for r in rows]})
 
 
-@bp.post("/review/<int:referral_id>")
+@bp.post(f"/review/<int(max={MAX_ID}):referral_id>")
 @merchant_required
 def decide(referral_id: int) -> Response:
     body = request.get_json(silent=True)
@@ -85,7 +90,7 @@ def decide(referral_id: int) -> Response:
             422, "invalid_decision", "decision must be 'approve' or 'reject'", field="decision"
         )
     reason = body.get("reason", "")
-    if not isinstance(reason, str) or len(reason) > MAX_NOTE:
+    if not isinstance(reason, str) or len(reason) > MAX_NOTE or has_control_chars(reason):
         return error_response(
             422,
             "invalid_reason",

@@ -9,6 +9,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from passiton.app.api_keys import PREFIX, create_api_key
+from passiton.app.api_params import MAX_ID
+from passiton.app.control_chars import has_control_chars
 from passiton.app.current import current_runtime
 from passiton.app.http_errors import error_response
 from passiton.app.merchant_auth import merchant_required
@@ -35,7 +37,7 @@ def create_key() -> tuple[Response, int] | Response:
     if not isinstance(body, dict):
         return error_response(422, "invalid_body", "the body must be a JSON object")
     name = body.get("name", "")
-    if not isinstance(name, str) or len(name.strip()) > MAX_NAME:
+    if not isinstance(name, str) or len(name.strip()) > MAX_NAME or has_control_chars(name):
         return error_response(
             422, "invalid_name", f"name must be text of at most {MAX_NAME} characters", field="name"
         )
@@ -54,7 +56,7 @@ def create_key() -> tuple[Response, int] | Response:
     return jsonify({"key": key, "secret": secret}), 201
 
 
-@bp.delete("/keys/<int:key_id>")
+@bp.delete(f"/keys/<int(max={MAX_ID}):key_id>")
 @merchant_required
 def revoke_key(key_id: int) -> Response:
     def revoke(session: Session) -> dict[str, Any] | None:

@@ -6,9 +6,12 @@ from dataclasses import dataclass
 
 from flask import Response, request
 
+from passiton.app.control_chars import has_control_chars
 from passiton.app.http_errors import error_response
 
 DEFAULT_PER_PAGE = 25
+MAX_ID = 2_147_483_647
+"""Largest row id (32-bit integer columns); route converters stop bigger ones before SQL does."""
 MAX_PER_PAGE = 100
 
 
@@ -61,6 +64,8 @@ def text_param(name: str, max_length: int = 200) -> str:
     raw = request.args.get(name, "")
     if len(raw) > max_length:
         raise InvalidParameter(name, f"{name} must be at most {max_length} characters")
+    if has_control_chars(raw):
+        raise InvalidParameter(name, f"{name} must not contain control characters")
     return raw
 
 

@@ -15,6 +15,7 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from passiton.app.claim_rate_limit import SlidingWindowLimiter
+from passiton.app.control_chars import has_control_chars
 from passiton.app.current import current_runtime
 from passiton.app.storefront_links import store_url_with_code
 from passiton.core.codes import looks_like_code
@@ -158,6 +159,8 @@ def claim(code: str) -> ResponseReturnValue:
         )
         return response, 429, {"Retry-After": str(limiter.retry_after(client))}
     email = (request.form.get("email") or "")[:MAX_EMAIL_FIELD]
+    if has_control_chars(email):
+        email = ""  # the claim then refuses it as an invalid address, at the field
     with runtime.db.sessions() as session:
         link = _find_link(session, code)
         if link is None:

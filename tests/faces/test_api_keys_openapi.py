@@ -73,7 +73,7 @@ def _api_routes(app: Flask) -> set[tuple[str, str]]:
     for rule in app.url_map.iter_rules():
         if not rule.rule.startswith("/api/"):
             continue
-        path = re.sub(r"<(?:[a-z]+:)?([a-z_]+)>", r"{\1}", rule.rule)
+        path = re.sub(r"<(?:[a-z]+(?:\([^)]*\))?:)?([a-z_]+)>", r"{\1}", rule.rule)
         for method in rule.methods or ():
             if method not in {"HEAD", "OPTIONS"}:
                 routes.add((path, method.lower()))
