@@ -58,7 +58,12 @@ def stats() -> Response:
                 for t in found.top_referrers
             ],
             "series": [
-                {"day": p.day.isoformat(), "referrals": p.referrals, "revenue": str(p.revenue)}
+                {
+                    "day": p.day.isoformat(),
+                    "visits": p.visits,
+                    "referrals": p.referrals,
+                    "revenue": str(p.revenue),
+                }
                 for p in found.series
             ],
         }

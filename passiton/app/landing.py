@@ -7,6 +7,7 @@ domain: nothing in the request decides where the redirect goes.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from flask import Blueprint, current_app, redirect, render_template, request
 from flask.blueprints import BlueprintSetupState
@@ -17,6 +18,7 @@ from sqlalchemy.orm import Session
 from passiton.app.claim_rate_limit import SlidingWindowLimiter
 from passiton.app.control_chars import has_control_chars
 from passiton.app.current import current_runtime
+from passiton.app.link_visits import record_visit
 from passiton.app.storefront_links import store_url_with_code
 from passiton.core.codes import looks_like_code
 from passiton.core.errors import DomainError, OfferUnavailable, ProgramPaused, UnknownReferralCode
@@ -126,6 +128,7 @@ def show(code: str) -> ResponseReturnValue:
             .values(link_visits=Customer.link_visits + 1)
             .execution_options(synchronize_session=False)
         )
+        record_visit(session, link.shop.id, datetime.now(UTC).date())
         return _offer_page(link), 200
 
 

@@ -164,6 +164,7 @@ SCHEMAS: dict[str, Any] = {
                     "type": "object",
                     "properties": {
                         "day": {"type": "string", "format": "date"},
+                        "visits": {"type": "integer"},
                         "referrals": {"type": "integer"},
                         "revenue": MONEY,
                     },

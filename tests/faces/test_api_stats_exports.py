@@ -57,8 +57,8 @@ def test_stats_report_funnel_revenue_points_and_series(
     assert len(stats["series"]) == 7
     today = stats["series"][-1]
     assert today["day"] == datetime.now(UTC).date().isoformat()
-    assert (today["referrals"], today["revenue"]) == (4, "170.50")
-    assert all(p["referrals"] == 0 for p in stats["series"][:-1])
+    assert (today["visits"], today["referrals"], today["revenue"]) == (3, 4, "170.50")
+    assert all(p["referrals"] == p["visits"] == 0 for p in stats["series"][:-1])
 
 
 def test_stats_of_an_empty_shop_have_no_rate(make_runtime: RuntimeFactory, sqlite_url: str) -> None:

@@ -11,7 +11,7 @@ from typing import Generic, TypeVar
 from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.orm import Session
 
-from passiton.core.models import Customer, LedgerEntry, Referral, ReferralStatus
+from passiton.core.models import Customer, LedgerEntry, LinkVisitDay, Referral, ReferralStatus
 from passiton.core.rewards import points_value
 from passiton.core.services.shops import current_settings
 
@@ -48,6 +48,7 @@ class TopReferrer:
 @dataclass(frozen=True)
 class DayPoint:
     day: date
+    visits: int
     referrals: int
     revenue: Decimal
 
@@ -149,7 +150,7 @@ def top_referrers(session: Session, shop_id: int, limit: int = 5) -> list[TopRef
 
 
 def daily_series(session: Session, shop_id: int, today: date, days: int) -> list[DayPoint]:
-    """Claims per day and referred revenue per day of conversion, oldest day first.
+    """Link visits and claims per day, and referred revenue per day of conversion, oldest first.
 
     Days are bucketed here rather than in SQL because SQLite and PostgreSQL disagree on date
     functions; the window is bounded, so the rows are few.
@@ -172,8 +173,20 @@ def daily_series(session: Session, shop_id: int, today: date, days: int) -> list
         if converted_at is not None:
             day = converted_at.date()
             revenue[day] = revenue.get(day, Decimal(0)) + (subtotal or Decimal(0))
+    visits = dict(
+        session.execute(
+            select(LinkVisitDay.day, LinkVisitDay.visits).where(
+                LinkVisitDay.shop_id == shop_id, LinkVisitDay.day >= first
+            )
+        ).all()
+    )
     return [
-        DayPoint(day=d, referrals=claims.get(d, 0), revenue=_money(revenue.get(d, 0)))
+        DayPoint(
+            day=d,
+            visits=int(visits.get(d, 0)),
+            referrals=claims.get(d, 0),
+            revenue=_money(revenue.get(d, 0)),
+        )
         for d in (first + timedelta(days=i) for i in range(days))
     ]
 
