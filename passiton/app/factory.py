@@ -6,7 +6,7 @@ import logging
 
 from flask import Flask
 
-from passiton.app import api, health, landing
+from passiton.app import api, health, landing, merchant_pages
 from passiton.app.config import Settings, load_settings
 from passiton.app.http_errors import install_error_handlers
 from passiton.app.merchant_auth import install_merchant_auth
@@ -31,6 +31,7 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     app.register_blueprint(health.bp)
     app.register_blueprint(landing.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(merchant_pages.bp)
     register_woocommerce_routes(app)
     app.register_blueprint(
         webhook_blueprint(WebhookIntake(connectors=runtime.connectors, transact=runtime.db.run))

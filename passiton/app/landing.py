@@ -1,115 +1,191 @@
-"""The friend landing page: `GET /r/<code>` shows the offer, `POST` claims a single-use code."""
+"""The friend landing page: `GET /r/<code>` shows the offer, `POST` claims a single-use code.
+
+The only place a friend is sent is the store URL built by storefront_links from the shop's own
+domain: nothing in the request decides where the redirect goes.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
 from flask import Blueprint, current_app, redirect, render_template, request
+from flask.blueprints import BlueprintSetupState
 from flask.typing import ResponseReturnValue
 from sqlalchemy import update
+from sqlalchemy.orm import Session
 
+from passiton.app.claim_rate_limit import SlidingWindowLimiter
+from passiton.app.control_chars import has_control_chars
+from passiton.app.current import current_runtime
 from passiton.app.http_errors import status_for
-from passiton.app.runtime import Runtime
+from passiton.app.link_visits import record_visit
 from passiton.app.storefront_links import store_url_with_code
 from passiton.core.codes import looks_like_code
-from passiton.core.errors import DomainError, OfferUnavailable
+from passiton.core.errors import DomainError, OfferUnavailable, ProgramPaused, UnknownReferralCode
 from passiton.core.models import Customer, Shop, ShopStatus
-from passiton.core.program_settings import DiscountType, ProgramSettings
+from passiton.core.program_settings import DiscountType, ProgramSettings, RewardMode
 from passiton.core.services.claims import claim_friend_code
 from passiton.core.services.enrolment import referrer_for_link
 from passiton.core.services.shops import current_settings
 
 bp = Blueprint("landing", __name__)
 MAX_EMAIL_FIELD = 320
+_LIMITER = "passiton.claim_limiter"
+INVALID_LINK = "This referral link is not valid. Please check it with the person who sent it."
 
 
-def _runtime() -> Runtime:
-    runtime: Runtime = current_app.extensions["passiton"]
-    return runtime
+@bp.record_once
+def _install_limiter(state: BlueprintSetupState) -> None:
+    state.app.extensions[_LIMITER] = SlidingWindowLimiter()
 
 
-def offer_headline(settings: ProgramSettings, referrer_name: str | None) -> str:
+def _limiter() -> SlidingWindowLimiter:
+    limiter: SlidingWindowLimiter = current_app.extensions[_LIMITER]
+    return limiter
+
+
+def discount_text(settings: ProgramSettings, currency: str = "") -> str:
+    """The friend's discount as a shopper reads it: "15%" or "10.00 USD"."""
     value = settings.friend_discount_value
-    amount = (
-        f"{value.normalize():f}%"
-        if settings.friend_discount_type is DiscountType.PERCENT
-        else f"{value:.2f}"
-    )
+    if settings.friend_discount_type is DiscountType.PERCENT:
+        return f"{value.normalize():f}%"
+    return f"{value:.2f} {currency}".strip()
+
+
+def offer_headline(settings: ProgramSettings, referrer_name: str | None, currency: str = "") -> str:
+    """The page's headline: the friend's gain, from the person who sent the link."""
     who = referrer_name or "A friend"
-    return f"{who} gave you {amount} off your first order"
+    return f"{who} gave you {discount_text(settings, currency)} off your first order"
+
+
+def referrer_reward_text(settings: ProgramSettings, referrer_name: str | None) -> str:
+    """What the referrer earns, for shops that choose to say so on the friend page."""
+    who = referrer_name or "Your friend"
+    if settings.reward_mode is RewardMode.PER_REFERRAL:
+        return f"{who} earns {settings.reward_points:,} points when your order is complete."
+    return (
+        f"{who} earns {settings.reward_points:,} points for every unit you spend "
+        "when your order is complete."
+    )
+
+
+@dataclass(frozen=True)
+class _Link:
+    shop: Shop
+    referrer: Customer
+    settings: ProgramSettings
+
+
+def _find_link(session: Session, code: str) -> _Link | None:
+    referrer = referrer_for_link(session, code) if looks_like_code(code) else None
+    if referrer is None:
+        return None
+    shop = session.get(Shop, referrer.shop_id)
+    assert shop is not None  # a foreign key
+    _, settings = current_settings(session, shop.id)
+    return _Link(shop, referrer, settings)
+
+
+def _paused(link: _Link) -> bool:
+    return link.shop.status is not ShopStatus.ACTIVE or not link.settings.enabled
+
+
+def _error_page(message: str, status: int, shop: Shop | None = None) -> ResponseReturnValue:
+    return render_template("landing_error.html", message=message, shop=shop), status
+
+
+def _paused_page(shop: Shop) -> ResponseReturnValue:
+    return _error_page(f"{shop.name}'s referral program is paused at the moment.", 409, shop)
+
+
+def _offer_page(link: _Link, error: str | None = None, email: str = "") -> str:
+    name = link.referrer.first_name
+    return render_template(
+        "landing.html",
+        shop=link.shop,
+        code=link.referrer.referral_code,
+        headline=offer_headline(link.settings, name, link.shop.currency),
+        reward=referrer_reward_text(link.settings, name)
+        if link.settings.show_referrer_reward
+        else None,
+        settings=link.settings,
+        error=error,
+        email=email,
+    )
 
 
 @bp.get("/r/<code>")
-def show(code: str) -> tuple[str, int]:
-    runtime = _runtime()
-    with runtime.db.transaction() as session:
-        referrer = referrer_for_link(session, code) if looks_like_code(code) else None
-        if referrer is None:
-            return render_template(
-                "landing_error.html", message="This referral link is not valid."
-            ), 404
-        shop = session.get(Shop, referrer.shop_id)
-        assert shop is not None
-        _, settings = current_settings(session, shop.id)
-        if shop.status is not ShopStatus.ACTIVE or not settings.enabled:
-            return render_template(
-                "landing_error.html", message=f"{shop.name}'s referral program is paused."
-            ), 409
+def show(code: str) -> ResponseReturnValue:
+    with current_runtime().db.transaction() as session:
+        link = _find_link(session, code)
+        if link is None:
+            return _error_page(INVALID_LINK, 404)
+        if _paused(link):
+            return _paused_page(link.shop)
         session.execute(
             update(Customer)
-            .where(Customer.id == referrer.id)
+            .where(Customer.id == link.referrer.id)
             .values(link_visits=Customer.link_visits + 1)
             .execution_options(synchronize_session=False)
         )
-        page = render_template(
-            "landing.html",
-            shop=shop,
-            code=referrer.referral_code,
-            headline=offer_headline(settings, referrer.first_name),
-            settings=settings,
-            error=None,
-        )
-    return page, 200
+        record_visit(session, link.shop.id, datetime.now(UTC).date())
+        return _offer_page(link), 200
+
+
+@bp.get("/r/<code>/how-it-works")
+def how_it_works(code: str) -> ResponseReturnValue:
+    with current_runtime().db.sessions() as session:
+        link = _find_link(session, code)
+        if link is None:
+            return _error_page(INVALID_LINK, 404)
+        paragraphs = [p.strip() for p in link.settings.how_it_works.split("\n\n") if p.strip()]
+        return render_template(
+            "how_it_works.html",
+            shop=link.shop,
+            code=link.referrer.referral_code,
+            paragraphs=paragraphs,
+            settings=link.settings,
+            discount=discount_text(link.settings, link.shop.currency),
+        ), 200
 
 
 @bp.post("/r/<code>")
 def claim(code: str) -> ResponseReturnValue:
-    runtime = _runtime()
+    runtime = current_runtime()
+    limiter = _limiter()
+    client = request.remote_addr or "unknown"
+    if not limiter.allow(client):
+        response = render_template(
+            "landing_error.html",
+            message="Too many attempts from your connection. Please wait a few minutes.",
+            shop=None,
+        )
+        return response, 429, {"Retry-After": str(limiter.retry_after(client))}
     email = (request.form.get("email") or "")[:MAX_EMAIL_FIELD]
+    if has_control_chars(email):
+        email = ""  # the claim then refuses it as an invalid address, at the field
     with runtime.db.sessions() as session:
-        referrer = referrer_for_link(session, code) if looks_like_code(code) else None
-        if referrer is None:
-            return render_template(
-                "landing_error.html", message="This referral link is not valid."
-            ), 404
-        shop_id = referrer.shop_id
+        link = _find_link(session, code)
+        if link is None:
+            return _error_page(INVALID_LINK, 404)
+        if _paused(link):
+            return _paused_page(link.shop)
+        shop_id = link.shop.id
     try:
         result = runtime.db.run(lambda s: claim_friend_code(s, shop_id, code, email))
+    except ProgramPaused:
+        return _paused_page(link.shop)
+    except UnknownReferralCode:
+        return _error_page(INVALID_LINK, 404)
+    except OfferUnavailable as error:
+        runtime.tasks.refill_pool(shop_id)
+        return _offer_page(link, error.message, email), 503, {"Retry-After": "30"}
     except DomainError as error:
-        if isinstance(error, OfferUnavailable):
-            runtime.tasks.refill_pool(shop_id)
-        return _render_with_error(code, error), status_for(error)
+        return _offer_page(link, error.message, email), status_for(error)
     if result.pool_low:
         runtime.tasks.refill_pool(shop_id)
-    with runtime.db.sessions() as session:
-        shop = session.get(Shop, shop_id)
-        assert shop is not None
-        target = store_url_with_code(shop, result.code)
-        if target is None:
-            return render_template("landing_code.html", shop=shop, friend_code=result.code), 200
+    target = store_url_with_code(link.shop, result.code)
+    if target is None:
+        return render_template("landing_code.html", shop=link.shop, friend_code=result.code), 200
     return redirect(target, code=303)
-
-
-def _render_with_error(code: str, error: DomainError) -> str:
-    runtime = _runtime()
-    with runtime.db.sessions() as session:
-        referrer = referrer_for_link(session, code)
-        assert referrer is not None
-        shop = session.get(Shop, referrer.shop_id)
-        _, settings = current_settings(session, referrer.shop_id)
-        return render_template(
-            "landing.html",
-            shop=shop,
-            code=referrer.referral_code,
-            headline=offer_headline(settings, referrer.first_name),
-            settings=settings,
-            error=error.message,
-        )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any, ClassVar
@@ -12,6 +12,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     CheckConstraint,
+    Date,
     DateTime,
     Dialect,
     ForeignKey,
@@ -241,6 +242,18 @@ class Referral(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     converted_at: Mapped[datetime | None] = mapped_column(default=None)
     approved_at: Mapped[datetime | None] = mapped_column(default=None)
+
+
+class LinkVisitDay(Base):
+    """How many times a shop's referral links were opened on one (UTC) day, for the funnel."""
+
+    __tablename__ = "link_visit_days"
+    __table_args__ = (UniqueConstraint("shop_id", "day"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    shop_id: Mapped[int] = mapped_column(ForeignKey("shops.id", ondelete="CASCADE"))
+    day: Mapped[date] = mapped_column(Date)
+    visits: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class OrderRecord(Base):

@@ -1,0 +1,80 @@
+"""The merchant's pages: settings and dashboard, server-rendered shells driven by the JSON API.
+
+Opened from the Shopify admin (`?shop=…&host=…`), a page loads App Bridge and its scripts send
+the session token as a bearer credential; anywhere else the merchant's login session is used and
+changes carry the CSRF token. The shop is never taken from the query string: `shop` only decides
+whether to load App Bridge, and the API answers for whichever shop the credentials belong to.
+"""
+
+from __future__ import annotations
+
+import re
+
+from flask import Blueprint, redirect, render_template, request, session, url_for
+from flask.typing import ResponseReturnValue
+
+from passiton.app.current import current_runtime
+from passiton.app.merchant_auth import csrf_token
+from passiton.core.errors import UnknownShop
+from passiton.core.services.shops import current_settings, get_shop
+
+bp = Blueprint("merchant_pages", __name__)
+
+SHOPIFY_DOMAIN = re.compile(r"^[a-z0-9][a-z0-9-]{0,60}\.myshopify\.com$")
+# App Bridge's `host` is base64url of the admin host; anything else is not an embedded load.
+SHOPIFY_HOST = re.compile(r"^[A-Za-z0-9+/_=-]{4,400}$")
+APP_BRIDGE_URL = "https://cdn.shopify.com/shopifycloud/app-bridge.js"
+
+
+def embedded_in_shopify() -> bool:
+    """Whether the Shopify admin opened this page (and so App Bridge must be loaded)."""
+    shop = request.args.get("shop", "")
+    host = request.args.get("host", "")
+    return bool(SHOPIFY_DOMAIN.match(shop) and SHOPIFY_HOST.match(host))
+
+
+@bp.get("/")
+def home() -> ResponseReturnValue:
+    # Keep shop/host: the embedded admin needs them on every page.
+    target = url_for("merchant_pages.settings_page")
+    query = request.query_string.decode("ascii", "replace")
+    return redirect(f"{target}?{query}" if query else target, code=302)
+
+
+@bp.get("/settings")
+def settings_page() -> ResponseReturnValue:
+    return _page("settings.html", "settings")
+
+
+@bp.get("/dashboard")
+def dashboard_page() -> ResponseReturnValue:
+    return _page("dashboard.html", "dashboard")
+
+
+def _page(template: str, current: str) -> ResponseReturnValue:
+    embedded = embedded_in_shopify()
+    shop_id = session.get("shop_id")
+    if not embedded and not isinstance(shop_id, int):
+        return render_template("signed_out.html"), 401
+    context: dict[str, object] = {
+        "embedded": embedded,
+        "current": current,
+        "shopify_api_key": current_runtime().settings.shopify_api_key or "",
+        "app_bridge_url": APP_BRIDGE_URL,
+        "csrf": "" if embedded else csrf_token(),
+        "query": {k: request.args[k] for k in ("shop", "host") if embedded},
+        "shop": None,
+        "version": None,
+        "settings": None,
+    }
+    if not embedded and isinstance(shop_id, int):
+        # A logged-in merchant gets the page filled in on the server; embedded pages are
+        # filled by the script once App Bridge hands it a session token.
+        with current_runtime().db.sessions() as db_session:
+            try:
+                context["shop"] = get_shop(db_session, shop_id)
+                context["version"], context["settings"] = current_settings(db_session, shop_id)
+            except UnknownShop:
+                session.pop("shop_id", None)
+                return render_template("signed_out.html"), 401
+    return render_template(template, **context)

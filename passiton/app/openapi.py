@@ -1,0 +1,298 @@
+"""The OpenAPI 3.1 description of the merchant API, served at /api/openapi.json."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, jsonify
+
+bp = Blueprint("openapi", __name__)
+
+
+def _ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _json(schema: dict[str, Any], description: str = "OK") -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+def _errors(*statuses: int) -> dict[str, Any]:
+    described = {
+        401: "No valid API key, session token or login",
+        404: "Not found in this shop",
+        409: "Refused in the current state",
+        422: "Invalid input; `field` names it",
+    }
+    return {str(s): _json(_ref("Error"), described[s]) for s in (401, *statuses)}
+
+
+def _query(name: str, schema: dict[str, Any], description: str) -> dict[str, Any]:
+    return {"name": name, "in": "query", "required": False, "schema": schema,
+            "description": description}  # fmt: skip
+
+
+PAGING = [
+    _query("page", {"type": "integer", "minimum": 1, "default": 1}, "Page, from 1"),
+    _query("per_page", {"type": "integer", "minimum": 1, "maximum": 100, "default": 25},
+           "Rows per page"),
+]  # fmt: skip
+MONEY = {"type": "string", "pattern": r"^-?\d+\.\d{2}$", "description": "Decimal amount"}
+NULLABLE_MONEY = {"type": ["string", "null"], "description": "Decimal amount"}
+STAMP = {"type": "string", "format": "date-time"}
+NULLABLE_STAMP = {"type": ["string", "null"], "format": "date-time"}
+NULLABLE_TEXT = {"type": ["string", "null"]}
+SECURITY: list[dict[str, list[str]]] = [{"bearer": []}, {"session": []}]
+CSV = {"description": "CSV file", "content": {"text/csv": {"schema": {"type": "string"}}}}
+
+SCHEMAS: dict[str, Any] = {
+    "Error": {
+        "type": "object",
+        "required": ["error"],
+        "properties": {
+            "error": {
+                "type": "object",
+                "required": ["code", "message"],
+                "properties": {
+                    "code": {"type": "string"},
+                    "message": {"type": "string"},
+                    "field": {"type": "string"},
+                },
+            }
+        },
+    },
+    "Settings": {
+        "type": "object",
+        "description": "Program settings; PUT accepts any subset of these fields.",
+        "properties": {
+            "enabled": {"type": "boolean"},
+            "friend_discount_type": {"enum": ["percent", "fixed"]},
+            "friend_discount_value": MONEY,
+            "friend_min_subtotal": MONEY,
+            "friend_code_expiry_days": {"type": "integer", "minimum": 0, "maximum": 3650},
+            "reward_mode": {"enum": ["per_referral", "per_currency_unit"]},
+            "reward_points": {"type": "integer", "minimum": 1},
+            "hold_days": {"type": "integer", "minimum": 0, "maximum": 365},
+            "points_per_currency_unit": {"type": "integer", "minimum": 1},
+            "min_redemption_points": {"type": "integer", "minimum": 1},
+            "gifts_enabled": {"type": "boolean"},
+            "show_referrer_reward": {"type": "boolean"},
+            "check_self_referral": {"type": "boolean"},
+            "new_customers_only": {"type": "boolean"},
+            "velocity_cap": {"type": "integer", "minimum": 0},
+            "how_it_works": {"type": "string", "maxLength": 5000},
+        },
+        "additionalProperties": False,
+    },
+    "VersionedSettings": {
+        "type": "object",
+        "required": ["version", "settings"],
+        "properties": {"version": {"type": "integer"}, "settings": _ref("Settings")},
+    },
+    "Referral": {
+        "type": "object",
+        "properties": {
+            "id": {"type": "integer"},
+            "status": {
+                "enum": ["offered", "pending", "approved", "reversed", "review", "rejected"]
+            },
+            "friend_email": NULLABLE_TEXT,
+            "order_id": NULLABLE_TEXT,
+            "order_subtotal": NULLABLE_MONEY,
+            "points_pending": {"type": "integer"},
+            "points_approved": {"type": "integer"},
+            "points_clawed_back": {"type": "integer"},
+            "review_reason": NULLABLE_TEXT,
+            "decision_note": NULLABLE_TEXT,
+            "in_review": {"type": "boolean"},
+            "settings_version": {"type": "integer"},
+            "created_at": STAMP,
+            "converted_at": NULLABLE_STAMP,
+            "approve_after": NULLABLE_STAMP,
+        },
+    },
+    "LedgerEntry": {
+        "type": "object",
+        "properties": {
+            "id": {"type": "integer"},
+            "kind": {"enum": ["earn", "adjust", "approve", "clawback", "redeem", "redeem_return"]},
+            "customer_id": {"type": "integer"},
+            "referral_code": {"type": "string"},
+            "email": NULLABLE_TEXT,
+            "referral_id": {"type": ["integer", "null"]},
+            "pending_delta": {"type": "integer"},
+            "available_delta": {"type": "integer"},
+            "created_at": STAMP,
+        },
+    },
+    "ApiKey": {
+        "type": "object",
+        "properties": {
+            "id": {"type": "integer"},
+            "name": {"type": "string"},
+            "prefix": {"type": "string"},
+            "created_at": STAMP,
+            "revoked_at": NULLABLE_STAMP,
+        },
+    },
+    "Stats": {
+        "type": "object",
+        "properties": {
+            "currency": {"type": "string"},
+            "funnel": {
+                "type": "object",
+                "properties": {
+                    k: {"type": "integer"}
+                    for k in ("link_visits", "claimed", "converted", "approved")
+                },
+            },
+            "referred_revenue": MONEY,
+            "conversion_rate": {"type": ["string", "null"], "description": "converted/claimed"},
+            "points": {
+                "type": "object",
+                "properties": {
+                    "pending": {"type": "integer"},
+                    "available": {"type": "integer"},
+                    "outstanding": {"type": "integer"},
+                    "outstanding_value": MONEY,
+                },
+            },
+            "top_referrers": {"type": "array", "items": {"type": "object"}},
+            "series": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "day": {"type": "string", "format": "date"},
+                        "visits": {"type": "integer"},
+                        "referrals": {"type": "integer"},
+                        "revenue": MONEY,
+                    },
+                },
+            },
+        },
+    },
+}
+
+
+def _listing(key: str, item: str) -> dict[str, Any]:
+    return {
+        "type": "object",
+        "properties": {
+            "page": {"type": "integer"},
+            "per_page": {"type": "integer"},
+            "total": {"type": "integer"},
+            key: {"type": "array", "items": _ref(item)},
+        },
+    }
+
+
+PATHS: dict[str, Any] = {
+    "/api/settings": {
+        "get": {"summary": "Current program settings and their version",
+                "responses": {"200": _json(_ref("VersionedSettings")), **_errors()}},
+        "put": {"summary": "Change settings; a change makes a new version for new referrals",
+                "requestBody": {"required": True, "content": {"application/json": {
+                    "schema": _ref("Settings")}}},
+                "responses": {"200": _json(_ref("VersionedSettings")), **_errors(422)}},
+    },
+    "/api/referrals": {
+        "get": {"summary": "Referrals, newest first",
+                "parameters": [_query("q", {"type": "string", "maxLength": 200},
+                                      "Friend e-mail or order id contains, or exact status"),
+                               *PAGING],
+                "responses": {"200": _json(_listing("referrals", "Referral")), **_errors(422)}},
+    },
+    "/api/review": {
+        "get": {"summary": "Referrals waiting for the merchant's decision",
+                "responses": {"200": _json({"type": "object", "properties": {
+                    "referrals": {"type": "array", "items": _ref("Referral")}}}),
+                    **_errors()}},
+    },
+    "/api/review/{referral_id}": {
+        "post": {"summary": "Approve or reject a referral in review",
+                 "parameters": [{"name": "referral_id", "in": "path", "required": True,
+                                 "schema": {"type": "integer"}}],
+                 "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                     "type": "object", "required": ["decision"], "properties": {
+                         "decision": {"enum": ["approve", "reject"]},
+                         "reason": {"type": "string", "maxLength": 1000}}}}}},
+                 "responses": {"200": _json({"type": "object", "properties": {
+                     "referral": _ref("Referral")}}), **_errors(404, 409, 422)}},
+    },
+    "/api/ledger": {
+        "get": {"summary": "Points ledger entries, newest first", "parameters": PAGING,
+                "responses": {"200": _json(_listing("entries", "LedgerEntry")), **_errors(422)}},
+    },
+    "/api/stats": {
+        "get": {"summary": "Funnel, revenue, conversion, points, top referrers, daily series",
+                "parameters": [_query("days", {"type": "integer", "minimum": 1, "maximum": 365,
+                                               "default": 30}, "Days in the series")],
+                "responses": {"200": _json(_ref("Stats")), **_errors(422)}},
+    },
+    "/api/exports/referrals.csv": {
+        "get": {"summary": "All referrals as CSV", "responses": {"200": CSV, **_errors()}},
+    },
+    "/api/exports/ledger.csv": {
+        "get": {"summary": "The whole ledger as CSV", "responses": {"200": CSV, **_errors()}},
+    },
+    "/api/keys": {
+        "get": {"summary": "The shop's API keys (never their secrets)",
+                "responses": {"200": _json({"type": "object", "properties": {
+                    "keys": {"type": "array", "items": _ref("ApiKey")}}}), **_errors()}},
+        "post": {"summary": "Create a key; the secret is in this answer only",
+                 "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                     "type": "object", "properties": {"name": {"type": "string",
+                                                               "maxLength": 100}}}}}},
+                 "responses": {"201": _json({"type": "object", "properties": {
+                     "key": _ref("ApiKey"), "secret": {"type": "string"}}}, "Created"),
+                     **_errors(422)}},
+    },
+    "/api/keys/{key_id}": {
+        "delete": {"summary": "Revoke a key",
+                   "parameters": [{"name": "key_id", "in": "path", "required": True,
+                                   "schema": {"type": "integer"}}],
+                   "responses": {"200": _json({"type": "object", "properties": {
+                       "key": _ref("ApiKey")}}), **_errors(404)}},
+    },
+    "/api/openapi.json": {
+        "get": {"summary": "This document", "security": [],
+                "responses": {"200": _json({"type": "object"})}},
+    },
+}  # fmt: skip
+
+
+def openapi_document() -> dict[str, Any]:
+    """The whole OpenAPI 3.1 document."""
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Passiton merchant API",
+            "version": "1",
+            "description": 'Answers are JSON; errors are {"error": {"code", "message", '
+            '"field"}} with a 4xx. Money is a decimal string, points are integers.',
+        },
+        "security": SECURITY,
+        "components": {
+            "securitySchemes": {
+                "bearer": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "description": "A per-shop API key (pk_…) or a Shopify session token",
+                },
+                "session": {
+                    "type": "apiKey",
+                    "in": "cookie",
+                    "name": "session",
+                    "description": "A logged-in merchant; changes need X-CSRF-Token",
+                },
+            },
+            "schemas": SCHEMAS,
+        },
+        "paths": PATHS,
+    }
+
+
+@bp.get("/openapi.json")
+def document() -> Response:
+    return jsonify(openapi_document())

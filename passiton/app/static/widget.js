@@ -1,0 +1,114 @@
+// The storefront widget: copy and share the link, refresh from ./widget.json, redeem points.
+(() => {
+  const root = document.getElementById("passiton-widget");
+  if (!root) return;
+  const $ = (selector) => root.querySelector(selector);
+  const fmt = (n) => Number(n).toLocaleString("en");
+
+  function row(cells) {
+    const tr = document.createElement("tr");
+    for (const [text, cls] of cells) {
+      const td = document.createElement("td");
+      td.textContent = text;
+      if (cls) td.className = cls;
+      tr.append(td);
+    }
+    return tr;
+  }
+
+  function render(data) {
+    const c = data.customer;
+    if (!c) return;
+    $('[data-field="link"]').value = c.link;
+    $('[data-field="points_available"]').textContent = fmt(c.points_available);
+    $('[data-field="points_pending"]').textContent = fmt(c.points_pending);
+    $('[data-field="available_value"]').textContent = `${c.available_value} ${data.currency}`;
+    for (const input of root.querySelectorAll('input[name="points"]')) input.max = c.points_available;
+    const history = $('[data-list="history"]');
+    if (data.history.length) {
+      history.replaceChildren(...data.history.map((h) =>
+        row([[h.date], [h.description], [`${h.points > 0 ? "+" : ""}${fmt(h.points)}`, "pw-num"]])));
+    }
+    const rewards = $('[data-list="rewards"]');
+    if (data.rewards.length) {
+      rewards.replaceChildren(...data.rewards.map((r) =>
+        row([[r.code, "pw-code"], [r.kind === "gift" ? "a gift" : "you"], [`${r.amount} ${data.currency}`, "pw-num"]])));
+    }
+  }
+
+  async function refresh() {
+    try {
+      const response = await fetch("./widget.json", { headers: { Accept: "application/json" }, credentials: "same-origin" });
+      if (response.ok) render(await response.json());
+    } catch {
+      // The page already shows what the server rendered; a failed refresh changes nothing.
+    }
+  }
+
+  root.addEventListener("click", async (event) => {
+    const action = event.target.closest("[data-action]")?.dataset.action;
+    const link = $('[data-field="link"]')?.value;
+    if (action === "copy" && link) {
+      try {
+        await navigator.clipboard.writeText(link);
+      } catch {
+        $('[data-field="link"]').select();
+        document.execCommand("copy");
+      }
+      $("#pw-copied").textContent = "Link copied.";
+    }
+    if (action === "share" && link) {
+      navigator.share({ url: link }).catch(() => {});
+    }
+  });
+
+  const share = $('[data-action="share"]');
+  if (share && navigator.share) share.hidden = false;
+
+  for (const form of root.querySelectorAll("form.pw-redeem")) {
+    let key = crypto.randomUUID();
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const result = form.querySelector('[role="status"]');
+      const input = form.querySelector('input[name="points"]');
+      const points = Number(input.value);
+      result.className = "";
+      if (!Number.isInteger(points) || points < Number(input.min)) {
+        result.className = "pw-error";
+        result.textContent = `Enter a whole number of at least ${fmt(input.min)} points.`;
+        input.setAttribute("aria-invalid", "true");
+        input.focus();
+        return;
+      }
+      input.removeAttribute("aria-invalid");
+      const button = form.querySelector("button");
+      button.disabled = true;
+      try {
+        // The same key on a retry: the server then returns the same code and debits once.
+        const response = await fetch("./redeem", {
+          method: "POST",
+          credentials: "same-origin",
+          headers: { "Content-Type": "application/json", Accept: "application/json" },
+          body: JSON.stringify({ points, kind: form.dataset.kind, idempotency_key: key }),
+        });
+        const data = await response.json().catch(() => ({}));
+        if (!response.ok) {
+          result.className = "pw-error";
+          result.textContent = data.error?.message ?? "That did not work. Please try again.";
+          return;
+        }
+        key = crypto.randomUUID();
+        input.value = "";
+        result.textContent = `Your ${data.reward.kind === "gift" ? "gift " : ""}code: ${data.reward.code} (${data.reward.amount} ${data.reward.currency})`;
+        refresh();
+      } catch {
+        result.className = "pw-error";
+        result.textContent = "No connection. Please try again.";
+      } finally {
+        button.disabled = false;
+      }
+    });
+  }
+
+  refresh();
+})();

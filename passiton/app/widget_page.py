@@ -1,0 +1,59 @@
+"""The storefront widget page served through the Shopify app proxy.
+
+The proxy route renders `widget.html` with `render_widget_page`, passing the same data that its
+`widget.json` endpoint answers, so the first paint needs no script. The page's script then talks
+to the proxy with relative URLs (the proxy path differs per shop):
+
+- `GET  ./widget.json` → `WidgetData` as JSON (`customer` is null when nobody is logged in);
+- `POST ./redeem` with `{"points": int, "kind": "reward" | "gift", "idempotency_key": str}` →
+  `{"reward": {"kind", "code", "amount", "currency"}}`, or `{"error": {...}}` with a 4xx.
+"""
+
+from __future__ import annotations
+
+from typing import Any, TypedDict
+
+from flask import render_template
+
+
+class WidgetCustomer(TypedDict):
+    first_name: str | None
+    referral_code: str
+    link: str
+    points_pending: int
+    points_available: int
+    available_value: str
+    """Money as a decimal string, in the shop's currency."""
+
+
+class WidgetHistoryLine(TypedDict):
+    date: str
+    description: str
+    points: int
+
+
+class WidgetReward(TypedDict):
+    kind: str
+    code: str
+    amount: str
+    status: str
+
+
+class WidgetData(TypedDict):
+    shop_name: str
+    currency: str
+    friend_offer: str
+    """The friend's discount as shoppers read it, e.g. "15%"."""
+    min_redemption_points: int
+    points_per_currency_unit: int
+    gifts_enabled: bool
+    login_url: str
+    customer: WidgetCustomer | None
+    history: list[WidgetHistoryLine]
+    rewards: list[WidgetReward]
+
+
+def render_widget_page(data: WidgetData, *, script_url: str) -> str:
+    """The widget's HTML; `script_url` is absolute, since the page is served from the store."""
+    context: dict[str, Any] = {"w": data, "script_url": script_url}
+    return render_template("widget.html", **context)

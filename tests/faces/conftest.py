@@ -1,0 +1,25 @@
+"""Fixtures shared by the tests of what people see."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import Browser
+
+from passiton.app.factory import create_app
+from tests.conftest import RuntimeFactory
+from tests.faces.live_server import LiveApp, chromium, serve
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    with chromium() as launched:
+        yield launched
+
+
+@pytest.fixture
+def live(make_runtime: RuntimeFactory, sqlite_url: str) -> Iterator[LiveApp]:
+    runtime = make_runtime(sqlite_url)
+    with serve(runtime, create_app(runtime=runtime)) as served:
+        yield served
