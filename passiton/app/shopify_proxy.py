@@ -124,6 +124,9 @@ def gift_points() -> ResponseReturnValue:
 
 def _redeem(kind: RewardKind) -> ResponseReturnValue:
     runtime = _runtime()
+    # Only a JSON body is read: a cross-site form posting to the storefront (which Shopify
+    # would proxy, signed, with the victim's customer id) cannot send application/json
+    # without a CORS preflight, so it cannot spend anyone's points.
     points, key = _redemption_request(request.get_json(silent=True))
     shop_id, platform_customer_id = g.shop_id, g.platform_customer_id
 

@@ -276,3 +276,16 @@ def test_widget_lists_the_customers_referrals_without_friend_emails(
 
     assert [r["status"] for r in referrals] == ["offered"]
     assert "friend@example.com" not in str(referrals)
+
+
+def test_redeem_posted_as_a_form_spends_nothing(
+    web: FlaskClient, shopify_runtime: Runtime, shop_id: int
+) -> None:
+    anna = give_points(shopify_runtime, shop_id, ANNA, 1500)
+
+    response = web.post(
+        f"/proxy/redeem?{proxy_query()}", data={"points": "500", "idempotency_key": "k"}
+    )
+
+    assert response.status_code == 400
+    assert balance(shopify_runtime, anna) == 1500
