@@ -139,6 +139,33 @@ def test_refresh_lost_to_another_worker_uses_the_pair_it_stored() -> None:
 
 
 @responses.activate
+def test_refused_refresh_forgets_the_dead_refresh_token() -> None:
+    store = MemoryCredentials({1: credentials(expires_in=timedelta(minutes=2))})
+    responses.add(responses.POST, TOKEN_URL, status=400, json={"error": "invalid_grant"})
+    client = admin_client(responses.mock, FakeAdminApi(), store, [])
+
+    with pytest.raises(StoreError) as raised:
+        client.execute(SHOP_QUERY, {"code": "X"})
+
+    assert not raised.value.retryable
+    assert store.held[1].refresh_token is None
+    assert store.held[1].access_token == "shpat_old"
+
+
+@responses.activate
+def test_refresh_that_fails_for_now_keeps_the_refresh_token() -> None:
+    store = MemoryCredentials({1: credentials(expires_in=timedelta(minutes=2))})
+    responses.add(responses.POST, TOKEN_URL, status=503)
+    client = admin_client(responses.mock, FakeAdminApi(), store, [])
+
+    with pytest.raises(StoreError) as raised:
+        client.execute(SHOP_QUERY, {"code": "X"})
+
+    assert raised.value.retryable
+    assert (store.held[1].refresh_token, store.saves) == ("shprt_old", 0)
+
+
+@responses.activate
 @pytest.mark.parametrize(
     ("status", "retryable"), [(500, True), (503, True), (403, False), (404, False)]
 )

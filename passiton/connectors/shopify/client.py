@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -104,12 +105,16 @@ class ShopifyAdminClient:
             )
         try:
             fresh = self._tokens.refresh(self.shop, current.refresh_token, self._clock())
-        except StoreError:
+        except StoreError as error:
             # Refresh tokens rotate: another worker may have refreshed first and spent ours.
             # Its pair is in the store by now; use it if it differs from what we held.
             stored = self._credentials.load(self._shop_id)
             if stored is not None and stored.refresh_token != current.refresh_token:
                 return stored
+            if not error.retryable:
+                # Refused for good (revoked or past its 90 days): forget the dead refresh
+                # token, so the next embedded load sees no usable token and exchanges anew.
+                self._credentials.save(self._shop_id, replace(current, refresh_token=None))
             raise
         self._credentials.save(self._shop_id, fresh)
         log.info("refreshed the Shopify token for shop %s", self._shop_id)

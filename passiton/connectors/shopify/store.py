@@ -208,8 +208,13 @@ def _friend_discount(offer: FriendOfferSpec, code: str) -> dict[str, Any]:
         "startsAt": starts.isoformat(),
         "context": {"all": "ALL"},
         "customerGets": {"value": _value(offer.discount_type, offer.value), "items": {"all": True}},
-        # With several codes on one discount, the usage limit applies to each code:
-        # every friend code is single use.
+        # Verified: on a discount with many redeem codes, `usageLimit` counts per redeem code,
+        # not for the whole discount, so usageLimit 1 makes every friend code single use while
+        # the pool's other codes stay usable (Shopify staff answer, community.shopify.dev
+        # t/scope-of-usagelimit-for-discounts-with-multiple-codes-via-discountredeemcodebulkadd
+        # /12269). The same answer says the per-customer limit is tracked per code too, so
+        # appliesOncePerCustomer does not stop one buyer using two friend codes: the core's
+        # one-referral-per-friend and fraud rules do that, not the store.
         "usageLimit": 1,
         "appliesOncePerCustomer": True,
     }
