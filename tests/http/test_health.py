@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from passiton.app.factory import create_app
 from tests.conftest import RuntimeFactory
 from tests.support.servers import free_port
 
 
-def test_unreachable_database_gives_503_naming_it(
-    make_runtime: RuntimeFactory, sqlite_url: str
-) -> None:
+def test_unreachable_database_gives_503_naming_it(make_runtime: RuntimeFactory) -> None:
     dead = f"postgresql+psycopg://postgres@127.0.0.1:{free_port()}/passiton"
     runtime = make_runtime(dead)
     response = create_app(runtime=runtime).test_client().get("/healthz")
@@ -20,7 +16,7 @@ def test_unreachable_database_gives_503_naming_it(
 
 
 def test_unreachable_queue_gives_503_naming_it(
-    make_runtime: RuntimeFactory, sqlite_url: str, tmp_path: Path
+    make_runtime: RuntimeFactory, sqlite_url: str
 ) -> None:
     runtime = make_runtime(
         sqlite_url, queue_url=f"redis://127.0.0.1:{free_port()}/0", immediate_tasks=False
