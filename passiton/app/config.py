@@ -33,6 +33,8 @@ class Settings:
     immediate_tasks: bool = False
     """Run background tasks inline (tests and one-off commands)."""
     max_body_bytes: int = 1_048_576
+    trusted_proxies: int = 0
+    """How many reverse proxies in front set X-Forwarded-*; 0 trusts none of those headers."""
 
     def with_overrides(self, **changes: object) -> Settings:
         return replace(self, **changes)  # type: ignore[arg-type]
@@ -54,7 +56,11 @@ def load_settings(
     template = env.get("SHOPIFY_ADMIN_URL_TEMPLATE", "https://{shop}")
     if "{shop}" not in template:
         raise ConfigError("SHOPIFY_ADMIN_URL_TEMPLATE must contain {shop}")
+    proxies = env.get("PASSITON_TRUSTED_PROXIES", "0")
+    if not proxies.isdigit() or int(proxies) > 5:
+        raise ConfigError("PASSITON_TRUSTED_PROXIES must be a whole number from 0 to 5")
     return Settings(
+        trusted_proxies=int(proxies),
         database_url=env.get("PASSITON_DATABASE_URL", f"sqlite:///{var_dir / 'passiton.db'}"),
         queue_url=env.get("PASSITON_QUEUE_URL", f"sqlite:///{var_dir / 'queue.db'}"),
         app_url=app_url,

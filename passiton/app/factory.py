@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from passiton.app import api, health, landing, merchant_pages
 from passiton.app.config import Settings, load_settings
@@ -27,6 +28,11 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
         JSON_SORT_KEYS=False,
     )
     app.extensions["passiton"] = runtime
+    hops = runtime.settings.trusted_proxies
+    if hops:
+        # Behind a reverse proxy the client address (per-IP claim limits) and the scheme
+        # come from X-Forwarded-*; trusting them without a proxy would let anyone spoof them.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
     install_error_handlers(app)
     install_merchant_auth(app)
     app.register_blueprint(health.bp)
