@@ -21,7 +21,14 @@ from sqlalchemy.orm import Session
 
 from passiton.app.config import Settings
 from passiton.app.database import Database
-from passiton.core.models import FriendCode, FriendCodeStatus, FriendOffer, Shop, ShopStatus
+from passiton.core.models import (
+    FriendCode,
+    FriendCodeStatus,
+    FriendOffer,
+    Platform,
+    Shop,
+    ShopStatus,
+)
 from passiton.core.ports import StoreDirectory, StoreError
 from passiton.core.services import approvals, friend_pool, reconciliation, redemption
 from passiton.core.services.shops import store_shop
@@ -51,6 +58,7 @@ class Tasks:
     approve_due: Any
     sweep: Any
     reconcile_all: Any
+    check_webhooks: Any
 
 
 def register_tasks(huey: Huey, db: Database, stores: StoreDirectory) -> Tasks:
@@ -119,6 +127,22 @@ def register_tasks(huey: Huey, db: Database, stores: StoreDirectory) -> Tasks:
         for shop_id in retiring:
             retire_codes(shop_id)
 
+    @huey.periodic_task(crontab(minute="7"), name="check_webhooks")
+    def check_webhooks() -> None:
+        # WooCommerce disables a webhook after 7 failed deliveries, silently, and never
+        # retries; the store client's repair re-activates it and asks for a reconciliation.
+        # Shopify's subscriptions are declared in shopify.app.toml and managed by Shopify.
+        with db.transaction() as session:
+            shop_ids = list(
+                session.scalars(
+                    select(Shop.id).where(
+                        Shop.status == ShopStatus.ACTIVE, Shop.platform == Platform.WOOCOMMERCE
+                    )
+                )
+            )
+        for shop_id in shop_ids:
+            register_webhooks(shop_id)
+
     @huey.periodic_task(crontab(minute="*/15"), name="reconcile_all")
     def reconcile_all() -> None:
         with db.transaction() as session:
@@ -137,6 +161,7 @@ def register_tasks(huey: Huey, db: Database, stores: StoreDirectory) -> Tasks:
         approve_due=approve_due,
         sweep=sweep,
         reconcile_all=reconcile_all,
+        check_webhooks=check_webhooks,
     )
 
 

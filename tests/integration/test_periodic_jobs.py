@@ -1,0 +1,36 @@
+"""Periodic jobs pick the right shops."""
+
+from __future__ import annotations
+
+from passiton.core.fake_store import FakeStoreDirectory
+from passiton.core.models import Platform
+from passiton.core.services.shops import install_shop, uninstall_shop
+from tests.conftest import RuntimeFactory
+
+
+def test_webhook_check_repairs_active_woocommerce_shops_only(
+    make_runtime: RuntimeFactory, sqlite_url: str
+) -> None:
+    stores = FakeStoreDirectory()
+    runtime = make_runtime(sqlite_url, stores=stores)
+    ids = {}
+    for name, platform in [
+        ("woo", Platform.WOOCOMMERCE),
+        ("woo-gone", Platform.WOOCOMMERCE),
+        ("shopify", Platform.SHOPIFY),
+    ]:
+        ids[name] = runtime.db.run(
+            lambda s, n=name, p=platform: (
+                install_shop(  # type: ignore[misc]
+                    s, platform=p, domain=f"https://{n}.example"
+                ).id
+            )
+        )
+    runtime.db.run(lambda s: uninstall_shop(s, ids["woo-gone"]))
+
+    runtime.tasks.check_webhooks.call_local()
+
+    registered = {
+        name: stores.stores[i].webhooks_registered for name, i in ids.items() if i in stores.stores
+    }
+    assert registered == {"woo": 1}
