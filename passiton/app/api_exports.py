@@ -1,4 +1,4 @@
-"""Merchant API: CSV exports of referrals and of the points ledger."""
+"""Merchant API: CSV exports of referrals and of the ledger; privacy data-request exports."""
 
 from __future__ import annotations
 
@@ -7,10 +7,12 @@ import io
 from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
 
-from flask import Blueprint, Response, g
+from flask import Blueprint, Response, g, jsonify
+from sqlalchemy import select
 
 from passiton.app.current import current_runtime
 from passiton.app.merchant_auth import merchant_required
+from passiton.core.models import DataExport
 from passiton.core.services import reports
 
 bp = Blueprint("exports", __name__)
@@ -26,6 +28,7 @@ LEDGER_COLUMNS = (
 )  # fmt: skip
 # A spreadsheet runs a cell starting with one of these as a formula (CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+MAX_DATA_EXPORTS = 500
 
 
 @bp.get("/exports/referrals.csv")
@@ -96,3 +99,21 @@ def csv_cell(value: object) -> str:
     if isinstance(value, str) and text.startswith(FORMULA_STARTS):
         return "'" + text
     return text
+
+
+@bp.get("/data-exports")
+@merchant_required
+def data_exports() -> Response:
+    """Customer data gathered for privacy data requests, newest first, for the merchant to send."""
+    with current_runtime().db.sessions() as session:
+        rows = session.scalars(
+            select(DataExport)
+            .where(DataExport.shop_id == g.shop_id)
+            .order_by(DataExport.id.desc())
+            .limit(MAX_DATA_EXPORTS)
+        ).all()
+        exports = [
+            {"id": r.id, "requested_at": r.requested_at.isoformat(), "data": r.payload}
+            for r in rows
+        ]
+    return jsonify({"exports": exports})

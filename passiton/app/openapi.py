@@ -111,6 +111,14 @@ SCHEMAS: dict[str, Any] = {
             "approve_after": NULLABLE_STAMP,
         },
     },
+    "DataExport": {
+        "type": "object",
+        "properties": {
+            "id": {"type": "integer"},
+            "requested_at": {"type": "string", "format": "date-time"},
+            "data": {"type": "object", "description": "Everything held about the customer"},
+        },
+    },
     "LedgerEntry": {
         "type": "object",
         "properties": {
@@ -235,6 +243,11 @@ PATHS: dict[str, Any] = {
     },
     "/api/exports/ledger.csv": {
         "get": {"summary": "The whole ledger as CSV", "responses": {"200": CSV, **_errors()}},
+    },
+    "/api/data-exports": {
+        "get": {"summary": "Customer data gathered for privacy data requests, newest first",
+                "responses": {"200": _json({"type": "object", "properties": {
+                    "exports": {"type": "array", "items": _ref("DataExport")}}}), **_errors()}},
     },
     "/api/keys": {
         "get": {"summary": "The shop's API keys (never their secrets)",
