@@ -34,40 +34,39 @@ def child_env(extra: Mapping[str, str]) -> dict[str, str]:
 def gunicorn(env: Mapping[str, str], *, workers: int = 3, threads: int = 4) -> Iterator[str]:
     """Serve `passiton.app.factory:create_app()` on a free port; yield its base URL."""
     port = free_port()
-    log = tempfile.TemporaryFile()
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            str(workers),
-            "--worker-class",
-            "gthread",
-            "--threads",
-            str(threads),
-            "--no-control-socket",
-            "passiton.app.factory:create_app()",
-        ],
-        env=child_env(env),
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=log,
-    )
     base = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_up(base, process, log)
-        yield base
-    finally:
-        process.terminate()
+    with tempfile.TemporaryFile() as log:
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--workers",
+                str(workers),
+                "--worker-class",
+                "gthread",
+                "--threads",
+                str(threads),
+                "--no-control-socket",
+                "passiton.app.factory:create_app()",
+            ],
+            env=child_env(env),
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=log,
+        )
         try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        log.close()
+            wait_until_up(base, process, log)
+            yield base
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
 
 
 def wait_until_up(base: str, process: subprocess.Popen[bytes], log: IO[bytes]) -> None:

@@ -13,7 +13,7 @@ from passiton.core.ports import StoreShop
 from passiton.core.services.dispatch import apply_events
 from passiton.core.services.reconciliation import reconcile_shop
 from passiton.core.services.shops import store_shop
-from tests.faults.world import T, Delivery, World, assert_ledger_matches, build_world, deliveries
+from tests.faults.world import Delivery, T, World, assert_ledger_matches, build_world, deliveries
 
 DROPPED = 0.10
 

@@ -163,7 +163,9 @@ def _redeem_everything(runtime: Runtime, customer_id: int) -> None:
         if available < 500:
             return
         reward = db.run(
-            lambda s, k=f"r-{n}": redeem(s, shop_id, customer_id, 500, RewardKind.REWARD, k)  # type: ignore[misc]
+            lambda s, k=f"r-{n}", sid=shop_id: redeem(  # type: ignore[misc]
+                s, sid, customer_id, 500, RewardKind.REWARD, k
+            )
         )
         runtime.tasks.fulfil_reward(reward.reward_id)  # what the API does after a redemption
         n += 1

@@ -1,4 +1,4 @@
-"""A storm of signed Shopify deliveries into a real gunicorn (several worker processes) on PostgreSQL.
+"""A storm of signed Shopify deliveries into a real gunicorn (several workers) on PostgreSQL.
 
 10,000 deliveries, about 30 % of them repeats, shuffled so that refunds often arrive before their
 order and old snapshots after new ones, sent over 16 connections. The ledger must come out exactly

@@ -101,9 +101,7 @@ def points(settings: ProgramSettings, order: Order) -> int:
     return points_for_order(settings, final.subtotal, final.total, refunded)
 
 
-def build_world(
-    db: Database, *, referrers: int, friends: int, others: int, seed: int
-) -> World:
+def build_world(db: Database, *, referrers: int, friends: int, others: int, seed: int) -> World:
     """Install the shop, enrol referrers, have friends claim codes, and script every order."""
     rng = random.Random(seed)
     stores = FakeStoreDirectory()
@@ -234,7 +232,9 @@ def shopify_order(state: OrderState) -> dict[str, object]:
         "financial_status": status,
         "cancelled_at": state.updated_at.isoformat() if state.cancelled else None,
         "customer": {"id": int(state.customer_id or 0), "email": state.email},
-        "discount_codes": [{"code": c, "amount": "1.00", "type": "percentage"} for c in state.codes],
+        "discount_codes": [
+            {"code": c, "amount": "1.00", "type": "percentage"} for c in state.codes
+        ],
         "note_attributes": [{"name": "passiton_ref", "value": state.ref_code}]
         if state.ref_code
         else [],
