@@ -31,8 +31,14 @@ def child_env(extra: Mapping[str, str]) -> dict[str, str]:
 
 
 @contextmanager
-def gunicorn(env: Mapping[str, str], *, workers: int = 3, threads: int = 4) -> Iterator[str]:
-    """Serve `passiton.app.factory:create_app()` on a free port; yield its base URL."""
+def gunicorn(
+    env: Mapping[str, str],
+    *,
+    workers: int = 3,
+    threads: int = 4,
+    app: str = "passiton.app.factory:create_app()",
+) -> Iterator[str]:
+    """Serve `app` (by default Passiton's create_app()) on a free port; yield its base URL."""
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     with tempfile.TemporaryFile() as log:
@@ -50,7 +56,7 @@ def gunicorn(env: Mapping[str, str], *, workers: int = 3, threads: int = 4) -> I
                 "--threads",
                 str(threads),
                 "--no-control-socket",
-                "passiton.app.factory:create_app()",
+                app,
             ],
             env=child_env(env),
             cwd=ROOT,
