@@ -1,0 +1,101 @@
+"""Webhook ingest under gunicorn: Passiton on SQLite and PostgreSQL vs a bare HMAC-only endpoint.
+
+Every target runs under the same gunicorn settings (3 gthread workers x 4 threads) and receives the
+same signed Shopify deliveries (all distinct: each one is processed, none is a duplicate) from 16
+concurrent connections. Run: `python -m bench.ingest [--requests N]`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+import requests
+
+from bench.measure import machine, percentile, postgres, table
+from passiton.app import migrate
+from passiton.app.database import Database
+from tests.faults.processes import fan_out, gunicorn
+from tests.faults.world import SHOPIFY_SECRET, Delivery, build_world, deliveries
+
+PASSITON = "passiton.app.factory:create_app()"
+CONNECTIONS = 16
+WORKERS = 3
+
+
+def run(base: str, storm: Sequence[Delivery]) -> tuple[float, list[float]]:
+    """(requests per second, latencies in ms) for sending every delivery once."""
+
+    def send(session: requests.Session, delivery: Delivery) -> float:
+        body, headers = delivery.signed()
+        start = time.perf_counter()
+        answer = session.post(f"{base}/webhooks/shopify", data=body, headers=headers)
+        elapsed = (time.perf_counter() - start) * 1000
+        if answer.status_code != 200:
+            raise RuntimeError(f"{answer.status_code}: {answer.text[:200]}")
+        return elapsed
+
+    warm = storm[: CONNECTIONS * 4]
+    fan_out(warm, send, CONNECTIONS)
+    start = time.perf_counter()
+    latencies = fan_out(storm[len(warm) :], send, CONNECTIONS)
+    return len(latencies) / (time.perf_counter() - start), latencies
+
+
+def target(url: str, count: int, app: str | None, var: Path) -> tuple[float, list[float]]:
+    db = Database(url)
+    try:
+        world = build_world(db, referrers=20, friends=200, others=count // 2, seed=7)
+        unique = list({d.key: d for d in deliveries(world, total=count * 2, seed=11)}.values())
+        if len(unique) < count:
+            raise RuntimeError("the generated world has too few deliveries")
+    finally:
+        db.dispose()
+    env = {
+        "PASSITON_DATABASE_URL": url,
+        "PASSITON_QUEUE_URL": f"sqlite:///{var / 'queue.db'}",
+        "PASSITON_SECRET_KEY": "bench-secret-key",
+        "PASSITON_VAR_DIR": str(var),
+        "SHOPIFY_API_KEY": "bench-client-id",
+        "SHOPIFY_API_SECRET": SHOPIFY_SECRET,
+    }
+    with gunicorn(env, workers=WORKERS, app=app or PASSITON) as base:
+        return run(base, unique[:count])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--requests", type=int, default=3000)
+    count = parser.parse_args().requests
+    print(machine())
+    var = Path(tempfile.mkdtemp(prefix="passiton-bench-"))
+    results: dict[str, tuple[float, list[float]]] = {}
+    sqlite_url = f"sqlite:///{var / 'passiton.db'}"
+    migrate.upgrade(sqlite_url)
+    results["bare Flask, HMAC only (baseline)"] = target(
+        sqlite_url, count, "bench.bare_app:create_bare_app()", var
+    )
+    results["Passiton on SQLite"] = target(sqlite_url, count, None, var)
+    with postgres() as pg_url:
+        results["Passiton on PostgreSQL"] = target(pg_url, count, None, var)
+    base_rps = results["bare Flask, HMAC only (baseline)"][0]
+    rows = [
+        [
+            name,
+            f"{rps:.0f}",
+            f"{rps / base_rps:.0%}",
+            f"{percentile(lat, 50):.1f}",
+            f"{percentile(lat, 99):.1f}",
+        ]
+        for name, (rps, lat) in results.items()
+    ]
+    print(f"\n{count} deliveries, {CONNECTIONS} connections, gunicorn {WORKERS} gthread workers")
+    print(table(["target", "req/s", "vs baseline", "p50 ms", "p99 ms"], rows))
+    print("target: PostgreSQL >= 60 % of the baseline's throughput, p99 <= 50 ms")
+
+
+if __name__ == "__main__":
+    main()

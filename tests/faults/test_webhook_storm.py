@@ -1,0 +1,77 @@
+"""A storm of signed Shopify deliveries into a real gunicorn (several workers) on PostgreSQL.
+
+10,000 deliveries, about 30 % of them repeats, shuffled so that refunds often arrive before their
+order and old snapshots after new ones, sent over 16 connections. The ledger must come out exactly
+as the reference model computes from each order's final state.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import requests
+
+from passiton.app.database import Database
+from tests.faults.processes import fan_out, gunicorn
+from tests.faults.world import (
+    SHOPIFY_SECRET,
+    Delivery,
+    assert_ledger_matches,
+    build_world,
+    deliveries,
+    outcome_counts,
+)
+from tests.support.servers import RedisServer
+
+DELIVERIES = 10_000
+CONNECTIONS = 16
+
+
+def test_storm_of_duplicated_reordered_deliveries_credits_exactly_the_reference(
+    pg_url: str, redis_server: RedisServer, tmp_path: Path
+) -> None:
+    db = Database(pg_url)
+    try:
+        world = build_world(db, referrers=20, friends=200, others=2_550, seed=7)
+        storm = deliveries(world, total=DELIVERIES, seed=11)
+        unique = len({d.key for d in storm})
+        assert 0.25 <= 1 - unique / DELIVERIES <= 0.35
+        assert _refunds_ahead_of_their_order(storm) > 50
+
+        env = {
+            "PASSITON_DATABASE_URL": pg_url,
+            "PASSITON_QUEUE_URL": redis_server.url,
+            "PASSITON_SECRET_KEY": "fault-secret-key",
+            "SHOPIFY_API_KEY": "fault-client-id",
+            "SHOPIFY_API_SECRET": SHOPIFY_SECRET,
+            "PASSITON_VAR_DIR": str(tmp_path / "var"),
+        }
+        with gunicorn(env, workers=3) as base:
+
+            def send(session: requests.Session, delivery: Delivery) -> str:
+                body, headers = delivery.signed()
+                answer = session.post(f"{base}/webhooks/shopify", data=body, headers=headers)
+                assert answer.status_code == 200, answer.text
+                return str(answer.json()["status"])
+
+            statuses = fan_out(storm, send, CONNECTIONS)
+
+        assert outcome_counts(statuses) == {
+            "processed": unique,
+            "duplicate": DELIVERIES - unique,
+        }
+        assert_ledger_matches(db, world)
+    finally:
+        db.dispose()
+
+
+def _refunds_ahead_of_their_order(storm: list[Delivery]) -> int:
+    """How many refunds/create deliveries are sent before any snapshot of their order."""
+    seen_orders: set[object] = set()
+    ahead = 0
+    for delivery in storm:
+        if delivery.topic == "refunds/create":
+            ahead += delivery.body["order_id"] not in seen_orders
+        else:
+            seen_orders.add(delivery.body["id"])
+    return ahead
