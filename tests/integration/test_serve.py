@@ -45,7 +45,7 @@ def _wait_for_health(port: int) -> object:
     while True:
         try:
             return requests.get(f"http://127.0.0.1:{port}/healthz", timeout=2).json()
-        except requests.ConnectionError:
+        except requests.RequestException:  # not listening yet, or still booting
             if time.monotonic() > deadline:
                 raise
             time.sleep(0.2)
