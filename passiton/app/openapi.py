@@ -6,11 +6,19 @@ from typing import Any
 
 from flask import Blueprint, Response, jsonify
 
+from passiton.core.program_settings import INT_BOUNDS
+
 bp = Blueprint("openapi", __name__)
 
 
 def _ref(name: str) -> dict[str, str]:
     return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _bounded(name: str) -> dict[str, Any]:
+    """An integer setting with the bounds the settings validator enforces."""
+    low, high = INT_BOUNDS[name]
+    return {"type": "integer", "minimum": low, "maximum": high}
 
 
 def _json(schema: dict[str, Any], description: str = "OK") -> dict[str, Any]:
@@ -33,13 +41,22 @@ def _query(name: str, schema: dict[str, Any], description: str) -> dict[str, Any
 
 
 PAGING = [
-    _query("page", {"type": "integer", "minimum": 1, "default": 1}, "Page, from 1"),
+    _query("page", {"type": "integer", "minimum": 1, "maximum": 1_000_000, "default": 1},
+           "Page, from 1"),
     _query("per_page", {"type": "integer", "minimum": 1, "maximum": 100, "default": 25},
            "Rows per page"),
 ]  # fmt: skip
 MONEY = {"type": "string", "pattern": r"^-?\d+\.\d{2}$", "description": "Decimal amount"}
 NULLABLE_MONEY = {"type": ["string", "null"], "description": "Decimal amount"}
 STAMP = {"type": "string", "format": "date-time"}
+# Amounts the settings take: 0 to 1,000,000 with at most two decimals.
+SETTING_AMOUNT = {
+    "type": "string",
+    "pattern": r"^(\d{1,6}(\.\d{1,2})?|1000000(\.0{1,2})?)$",
+    "description": "Decimal amount from 0 to 1000000",
+}
+# Free text refuses control characters other than tab, newline and return (control_chars.py).
+PLAIN = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"
 NULLABLE_STAMP = {"type": ["string", "null"], "format": "date-time"}
 NULLABLE_TEXT = {"type": ["string", "null"]}
 SECURITY: list[dict[str, list[str]]] = [{"bearer": []}, {"session": []}]
@@ -67,20 +84,23 @@ SCHEMAS: dict[str, Any] = {
         "properties": {
             "enabled": {"type": "boolean"},
             "friend_discount_type": {"enum": ["percent", "fixed"]},
-            "friend_discount_value": MONEY,
-            "friend_min_subtotal": MONEY,
-            "friend_code_expiry_days": {"type": "integer", "minimum": 0, "maximum": 3650},
+            "friend_discount_value": {
+                **SETTING_AMOUNT,
+                "description": "Greater than 0; at most 100 when friend_discount_type is percent",
+            },
+            "friend_min_subtotal": SETTING_AMOUNT,
+            "friend_code_expiry_days": _bounded("friend_code_expiry_days"),
             "reward_mode": {"enum": ["per_referral", "per_currency_unit"]},
-            "reward_points": {"type": "integer", "minimum": 1},
-            "hold_days": {"type": "integer", "minimum": 0, "maximum": 365},
-            "points_per_currency_unit": {"type": "integer", "minimum": 1},
-            "min_redemption_points": {"type": "integer", "minimum": 1},
+            "reward_points": _bounded("reward_points"),
+            "hold_days": _bounded("hold_days"),
+            "points_per_currency_unit": _bounded("points_per_currency_unit"),
+            "min_redemption_points": _bounded("min_redemption_points"),
             "gifts_enabled": {"type": "boolean"},
             "show_referrer_reward": {"type": "boolean"},
             "check_self_referral": {"type": "boolean"},
             "new_customers_only": {"type": "boolean"},
-            "velocity_cap": {"type": "integer", "minimum": 0},
-            "how_it_works": {"type": "string", "maxLength": 5000},
+            "velocity_cap": _bounded("velocity_cap"),
+            "how_it_works": {"type": "string", "maxLength": 5000, "pattern": PLAIN},
         },
         "additionalProperties": False,
     },
@@ -206,7 +226,7 @@ PATHS: dict[str, Any] = {
     },
     "/api/referrals": {
         "get": {"summary": "Referrals, newest first",
-                "parameters": [_query("q", {"type": "string", "maxLength": 200},
+                "parameters": [_query("q", {"type": "string", "maxLength": 200, "pattern": PLAIN},
                                       "Friend e-mail or order id contains, or exact status"),
                                *PAGING],
                 "responses": {"200": _json(_listing("referrals", "Referral")), **_errors(422)}},
@@ -224,7 +244,7 @@ PATHS: dict[str, Any] = {
                  "requestBody": {"required": True, "content": {"application/json": {"schema": {
                      "type": "object", "required": ["decision"], "properties": {
                          "decision": {"enum": ["approve", "reject"]},
-                         "reason": {"type": "string", "maxLength": 1000}}}}}},
+                         "reason": {"type": "string", "maxLength": 1000, "pattern": PLAIN}}}}}},
                  "responses": {"200": _json({"type": "object", "properties": {
                      "referral": _ref("Referral")}}), **_errors(404, 409, 422)}},
     },
@@ -255,7 +275,7 @@ PATHS: dict[str, Any] = {
                     "keys": {"type": "array", "items": _ref("ApiKey")}}}), **_errors()}},
         "post": {"summary": "Create a key; the secret is in this answer only",
                  "requestBody": {"required": True, "content": {"application/json": {"schema": {
-                     "type": "object", "properties": {"name": {"type": "string",
+                     "type": "object", "properties": {"name": {"type": "string", "pattern": PLAIN,
                                                                "maxLength": 100}}}}}},
                  "responses": {"201": _json({"type": "object", "properties": {
                      "key": _ref("ApiKey"), "secret": {"type": "string"}}}, "Created"),

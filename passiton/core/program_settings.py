@@ -79,7 +79,7 @@ class ProgramSettings:
         return out
 
 
-_INT_BOUNDS: dict[str, tuple[int, int]] = {
+INT_BOUNDS: dict[str, tuple[int, int]] = {
     "friend_code_expiry_days": (0, 3650),
     "reward_points": (1, 1_000_000),
     "hold_days": (0, 365),
@@ -119,8 +119,11 @@ def _parse_field(name: str, raw: Any) -> Any:
         if not isinstance(raw, bool):
             raise InvalidSettings(f"{name} must be true or false", field=name)
         return raw
-    if name in _INT_BOUNDS:
-        low, high = _INT_BOUNDS[name]
+    if name in INT_BOUNDS:
+        low, high = INT_BOUNDS[name]
+        # JSON has one number type: 30.0 is the whole number 30 to a JavaScript client.
+        if isinstance(raw, float) and raw.is_integer():
+            raw = int(raw)
         if isinstance(raw, bool) or not isinstance(raw, int):
             raise InvalidSettings(f"{name} must be a whole number", field=name)
         if not low <= raw <= high:

@@ -62,3 +62,13 @@ def test_invalid_settings_name_the_field(changes: dict[str, Any], field: str) ->
 def test_fixed_discount_may_exceed_one_hundred() -> None:
     settings = parse_settings({"friend_discount_type": "fixed", "friend_discount_value": "150"})
     assert settings.friend_discount_value == Decimal("150.00")
+
+
+def test_whole_numbers_sent_as_json_floats_are_accepted() -> None:
+    assert parse_settings({"hold_days": 14.0}).hold_days == 14
+
+
+def test_fractional_numbers_are_refused_for_whole_number_settings() -> None:
+    with pytest.raises(InvalidSettings) as caught:
+        parse_settings({"hold_days": 14.5})
+    assert caught.value.field == "hold_days"
