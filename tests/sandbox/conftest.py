@@ -24,7 +24,7 @@ from passiton.sandbox.shopify_admin import Bucket
 from passiton.sandbox.shopify_oauth import ShopifyApp
 
 SHOP = "anna-rings.myshopify.com"
-APP = ShopifyApp("sandbox-client-id", "sandbox-client-secret")
+APP = ShopifyApp("sandbox-client-id", "sandbox-client-secret-0123456789abcdef")
 KEYS = ("ck_sandbox_key", "cs_sandbox_secret")
 OFFER = FriendOfferSpec(DiscountType.PERCENT, Decimal("15.00"), Decimal("0.00"), 30)
 DELIVERY = "http://127.0.0.1:9/webhooks/woocommerce/1"
