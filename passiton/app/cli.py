@@ -6,6 +6,7 @@ import signal
 import subprocess
 import sys
 from datetime import UTC, datetime
+from pathlib import Path
 
 import click
 from sqlalchemy import select
@@ -133,6 +134,17 @@ def reconcile(shop_ref: str | None) -> None:
             runtime.db.sessions, runtime.stores, shop_id, datetime.now(UTC)
         )
         click.echo(f"shop {shop_id}: {seen} orders reconciled")
+
+
+@main.command()
+@click.option("--faults", is_flag=True, help="Make 20 % of store calls fail and drop webhooks.")
+@click.option("--var-dir", type=click.Path(path_type=Path), default=None, help="Keep data here.")
+@click.option("--seed", default=7, show_default=True, type=int, help="Seed for the faults.")
+def sandbox(faults: bool, var_dir: Path | None, seed: int) -> None:
+    """Run a whole referral against a local sandbox store and explain each step."""
+    from passiton.app.sandbox_command import run_sandbox
+
+    run_sandbox(var_dir, faults, seed)
 
 
 def _find_shop(session: Session, ref: str) -> Shop:

@@ -1,0 +1,155 @@
+"""A sandbox WooCommerce store's data: coupons, orders and webhooks, as the REST API shows them.
+
+WooCommerce facts kept here: coupon codes are stored lower-case and are unique whatever the
+case; money goes as strings; `date_*_gmt` are UTC without an offset; a refund is a negative
+entry in `refunds[]` and only a full refund changes the order's status.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+ALREADY_EXISTS = "woocommerce_rest_coupon_code_already_exists"
+
+
+class CouponRefused(Exception):
+    """A coupon WooCommerce refuses: its REST error code and message."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+@dataclass(frozen=True)
+class WooBuyer:
+    """Who places an order (customer_id 0 for a guest)."""
+
+    customer_id: int
+    email: str
+    first_name: str
+    address_1: str
+    postcode: str
+    phone: str
+    country: str = "DE"
+
+
+@dataclass
+class WooOrder:
+    order_id: int
+    buyer: WooBuyer
+    total: Decimal
+    codes: tuple[str, ...]
+    modified: datetime
+    status: str = "processing"
+    refunds: list[tuple[int, Decimal]] = field(default_factory=list)
+
+
+def gmt(moment: datetime) -> str:
+    """WooCommerce's `*_gmt` format."""
+    return moment.strftime("%Y-%m-%dT%H:%M:%S")
+
+
+class WooStoreData:
+    """Coupons, orders and webhooks of one store."""
+
+    def __init__(self) -> None:
+        self.coupons: dict[int, dict[str, Any]] = {}
+        self.orders: dict[int, WooOrder] = {}
+        self.webhooks: dict[int, dict[str, Any]] = {}
+        self._ids = itertools.count(101)
+
+    def coupon_by_code(self, code: str) -> dict[str, Any] | None:
+        """The coupon with that code, whatever its case."""
+        wanted = code.strip().lower()
+        return next((c for c in self.coupons.values() if c["code"] == wanted), None)
+
+    def create_coupon(self, item: dict[str, Any]) -> dict[str, Any]:
+        """POST /coupons (or one batch item); raises CouponRefused like the REST API."""
+        code = str(item.get("code") or "").strip().lower()
+        if not code:
+            message = "The coupon code cannot be empty."
+            raise CouponRefused("woocommerce_rest_empty_coupon_code", message)
+        if self.coupon_by_code(code) is not None:
+            raise CouponRefused(ALREADY_EXISTS, "The coupon code already exists")
+        amount = item.get("amount", "0")
+        if not isinstance(amount, str):
+            # WooCommerce's schema types `amount` as a string and rejects a JSON number.
+            raise CouponRefused("rest_invalid_param", "Invalid parameter(s): amount")
+        coupon = {
+            **item,
+            "id": next(self._ids),
+            "code": code,
+            "amount": amount,
+            "usage_count": 0,
+        }
+        self.coupons[coupon["id"]] = coupon
+        return coupon
+
+    def update_coupon(self, item: dict[str, Any]) -> dict[str, Any]:
+        """PUT /coupons/<id> (or one batch update item)."""
+        coupon = self.coupons.get(int(item.get("id") or 0))
+        if coupon is None:
+            raise CouponRefused("woocommerce_rest_shop_coupon_invalid_id", "Invalid ID.")
+        coupon.update({k: v for k, v in item.items() if k not in ("id", "code")})
+        return coupon
+
+    def place_order(
+        self, buyer: WooBuyer, total: Decimal, codes: tuple[str, ...], now: datetime
+    ) -> WooOrder:
+        """A paid order (status processing); its coupons must exist and not be expired."""
+        for code in codes:
+            coupon = self.coupon_by_code(code)
+            expires = coupon.get("date_expires_gmt") if coupon else None
+            if coupon is None or (expires and str(expires) < gmt(now)):
+                raise ValueError(f"the checkout refuses coupon {code}")
+            coupon["usage_count"] += 1
+        order = WooOrder(next(self._ids), buyer, total, tuple(c.lower() for c in codes), now)
+        self.orders[order.order_id] = order
+        return order
+
+    def refund(self, order_id: int, amount: Decimal, now: datetime) -> None:
+        """A refund; the whole total back makes the order `refunded`."""
+        order = self.orders[order_id]
+        order.refunds.append((next(self._ids), amount))
+        if sum(a for _, a in order.refunds) >= order.total:
+            order.status = "refunded"
+        order.modified = now
+
+
+def order_body(order: WooOrder) -> dict[str, Any]:
+    """GET /orders/<id>, which is also the webhook body."""
+    buyer = order.buyer
+    return {
+        "id": order.order_id,
+        "status": order.status,
+        "currency": "EUR",
+        "date_created_gmt": gmt(order.modified),
+        "date_modified_gmt": gmt(order.modified),
+        "date_paid_gmt": gmt(order.modified),
+        "total": f"{order.total:.2f}",
+        "customer_id": buyer.customer_id,
+        "billing": {
+            "first_name": buyer.first_name,
+            "email": buyer.email,
+            "phone": buyer.phone,
+            "address_1": buyer.address_1,
+            "postcode": buyer.postcode,
+            "country": buyer.country,
+        },
+        "shipping": {
+            "first_name": buyer.first_name,
+            "address_1": buyer.address_1,
+            "postcode": buyer.postcode,
+            "country": buyer.country,
+        },
+        "line_items": [{"id": 1, "name": "Ring", "quantity": 1, "total": f"{order.total:.2f}"}],
+        "coupon_lines": [{"id": 1, "code": c, "discount": "0.00"} for c in order.codes],
+        "meta_data": [],
+        "refunds": [
+            {"id": rid, "reason": "", "total": f"-{amount:.2f}"} for rid, amount in order.refunds
+        ],
+    }
