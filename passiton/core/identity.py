@@ -49,7 +49,8 @@ def address_key(*parts: str | None) -> str | None:
     """A comparable form of a postal address: case-, accent-, space- and punctuation-blind."""
     cleaned = []
     for part in parts:
-        if not part:
+        # Parts come straight from platform JSON: anything but text is no address line.
+        if not isinstance(part, str) or not part:
             continue
         text = unicodedata.normalize("NFKD", part)
         text = "".join(c for c in text if not unicodedata.combining(c)).casefold()

@@ -47,3 +47,7 @@ def test_address_key_ignores_case_accents_and_punctuation() -> None:
     )
     assert address_key("Rue de l'Église 3", "75001") == address_key("rue de l eglise 3", "75001")
     assert address_key("only one part") is None
+
+
+def test_address_key_ignores_parts_that_are_not_text() -> None:
+    assert address_key({"a": 1}, "10115", "DE") == address_key(None, "10115", "DE")  # type: ignore[arg-type]

@@ -105,7 +105,7 @@ def order_state(order: Mapping[str, Any]) -> OrderState:
     """The order's current state from an orders/* webhook body (REST shape)."""
     customer = mapping(order.get("customer"))
     shipping = mapping(order.get("shipping_address"))
-    status = order.get("financial_status")
+    status = text(order.get("financial_status"))
     return OrderState(
         order_id=platform_id(order.get("id"), "order id"),
         updated_at=timestamp(order.get("updated_at"), "updated_at"),
@@ -126,7 +126,9 @@ def order_state(order: Mapping[str, Any]) -> OrderState:
         ref_code=_ref_attribute(order.get("note_attributes")),
         refunds=tuple(refund_seen(r) for r in items(order.get("refunds"))),
         shipping_key=address_key(
-            shipping.get("address1"), shipping.get("zip"), shipping.get("country_code")
+            text(shipping.get("address1")),
+            text(shipping.get("zip")),
+            text(shipping.get("country_code")),
         ),
         phone=text(order.get("phone"))
         or text(shipping.get("phone"))
