@@ -19,7 +19,9 @@ def test_widget_refreshes_points_and_redeems_once_per_submission(
 ) -> None:
     # The app proxy itself belongs to the Shopify connector; here a stub plays its part.
     with live.app.test_request_context():
-        html = render_widget_page(sample_widget(), script_url=f"{live.url}/static/widget.js")
+        html = render_widget_page(
+            sample_widget(), script_url=f"{live.url}/static/widget.js", api_base="./"
+        )
     fresh = sample_widget()
     assert fresh["customer"] is not None
     fresh["customer"]["points_available"] = 3000
@@ -28,7 +30,7 @@ def test_widget_refreshes_points_and_redeems_once_per_submission(
     def proxy(route: Route) -> None:
         url = route.request.url
         if url.endswith("/apps/passiton/"):
-            route.fulfill(content_type="text/html", body=f"<!doctype html><main>{html}</main>")
+            route.fulfill(content_type="text/html", body=html)
         elif url.endswith("/widget.json"):
             route.fulfill(content_type="application/json", body=json.dumps(fresh))
         elif url.endswith("/redeem"):
