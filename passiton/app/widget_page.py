@@ -2,11 +2,12 @@
 
 The proxy route renders `widget.html` with `render_widget_page`, passing the same data that its
 `widget.json` endpoint answers, so the first paint needs no script. The page's script then talks
-to the proxy with relative URLs (the proxy path differs per shop):
+to the proxy under `api_base`, the storefront path Shopify serves the proxy at (it differs per
+shop, and the page may be shown with or without a trailing slash):
 
-- `GET  ./widget.json` → `WidgetData` as JSON (`customer` is null when nobody is logged in);
-- `POST ./redeem` with `{"points": int, "kind": "reward" | "gift", "idempotency_key": str}` →
-  `{"reward": {"kind", "code", "amount", "currency"}}`, or `{"error": {...}}` with a 4xx.
+- `GET  {api_base}widget.json` → `WidgetData` as JSON (`customer` is null when nobody is logged in);
+- `POST {api_base}redeem` with `{"points": int, "kind": "reward" | "gift", "idempotency_key": str}`
+  → `WidgetRedemption`, or `{"error": {"code", "message"}}` with a 4xx.
 """
 
 from __future__ import annotations
@@ -39,6 +40,18 @@ class WidgetReward(TypedDict):
     status: str
 
 
+class WidgetRedeemedCode(TypedDict):
+    kind: str
+    code: str
+    amount: str
+    currency: str
+    status: str
+
+
+class WidgetRedemption(TypedDict):
+    reward: WidgetRedeemedCode
+
+
 class WidgetData(TypedDict):
     shop_name: str
     currency: str
@@ -53,7 +66,7 @@ class WidgetData(TypedDict):
     rewards: list[WidgetReward]
 
 
-def render_widget_page(data: WidgetData, *, script_url: str) -> str:
-    """The widget's HTML; `script_url` is absolute, since the page is served from the store."""
-    context: dict[str, Any] = {"w": data, "script_url": script_url}
-    return render_template("widget.html", **context)
+def render_widget_page(data: WidgetData, *, script_url: str, api_base: str) -> str:
+    """The widget's HTML page; `script_url` is absolute, since the page is served from the store."""
+    context: dict[str, Any] = {"w": data, "script_url": script_url, "api_base": api_base}
+    return render_template("widget_document.html", **context)

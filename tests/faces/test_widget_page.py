@@ -8,11 +8,12 @@ from passiton.app.widget_page import WidgetData, render_widget_page
 from tests.faces.widget_samples import sample_widget
 
 SCRIPT = "https://passiton.example/static/widget.js"
+API_BASE = "/apps/passiton/"
 
 
 def _render(app: Flask, data: WidgetData) -> str:
     with app.test_request_context():
-        return render_widget_page(data, script_url=SCRIPT)
+        return render_widget_page(data, script_url=SCRIPT, api_base=API_BASE)
 
 
 def test_widget_shows_link_points_history_and_both_forms(app: Flask) -> None:
@@ -33,6 +34,14 @@ def test_widget_shows_link_points_history_and_both_forms(app: Flask) -> None:
     assert 'min="500"' in html
     assert f'<script src="{SCRIPT}" defer></script>' in html
     assert "body=https%3A//passiton.example/r/ANNA-7K2Q" in html
+
+
+def test_widget_is_a_whole_page_that_names_its_proxy_path(app: Flask) -> None:
+    html = _render(app, sample_widget())
+
+    assert html.startswith("<!doctype html>")
+    assert "<title>Refer a friend to Ring Shop</title>" in html
+    assert f'data-api-base="{API_BASE}"' in html
 
 
 def test_widget_without_gifts_has_no_gift_form(app: Flask) -> None:

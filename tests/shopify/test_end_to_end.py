@@ -141,8 +141,8 @@ def test_a_referral_from_install_to_reward_code(
     deliver(web, paid_order(customer_id=ANNA_ID, email="anna@example.com"), "orders/paid", "d1")
     assert balances(runtime, ANNA_ID) == (0, 0)
     widget = web.get(f"/proxy/widget.json?{proxy_query(customer=str(ANNA_ID))}").get_json()
-    link_code = widget["referral_code"]
-    assert widget["referral_link"] == f"http://passiton.test/r/{link_code}"
+    link_code = widget["customer"]["referral_code"]
+    assert widget["customer"]["link"] == f"http://passiton.test/r/{link_code}"
 
     # Her friend follows the link and is sent to the store with a pool code applied.
     claimed = web.post(f"/r/{link_code}", data={"email": "friend@example.com"})
@@ -172,12 +172,14 @@ def test_a_referral_from_install_to_reward_code(
     # Anna turns 500 points into a reward code from the storefront widget.
     redeemed = web.post(
         f"/proxy/redeem?{proxy_query(customer=str(ANNA_ID))}",
-        json={"points": 500, "idempotency_key": "widget-click-1"},
+        json={"points": 500, "kind": "reward", "idempotency_key": "widget-click-1"},
     )
     assert redeemed.status_code == 200
     reward = redeemed.get_json()["reward"]
     assert (reward["amount"], reward["status"]) == ("5.00", "created")
     assert balances(runtime, ANNA_ID) == (0, 290)
+    history = web.get(f"/proxy/widget.json?{proxy_query(customer=str(ANNA_ID))}").get_json()
+    assert [line["points"] for line in history["history"]] == [-500, 790, -210, 1000]
     reward_discount = shopify.discounts[shopify.redeem_codes[reward["code"].upper()]]
     assert reward_discount["context"] == {
         "customers": {"add": [f"gid://shopify/Customer/{ANNA_ID}"]}

@@ -1,7 +1,10 @@
-// The storefront widget: copy and share the link, refresh from ./widget.json, redeem points.
+// The storefront widget: copy and share the link, refresh from widget.json, redeem points.
 (() => {
   const root = document.getElementById("passiton-widget");
   if (!root) return;
+  // The proxy's storefront path ("/apps/passiton/"): "./widget.json" alone would miss it when
+  // the page is shown at "/apps/passiton" without a trailing slash.
+  const api = (name) => new URL(name, new URL(root.dataset.apiBase || "./", location.href));
   const $ = (selector) => root.querySelector(selector);
   const fmt = (n) => Number(n).toLocaleString("en");
 
@@ -38,7 +41,7 @@
 
   async function refresh() {
     try {
-      const response = await fetch("./widget.json", { headers: { Accept: "application/json" }, credentials: "same-origin" });
+      const response = await fetch(api("widget.json"), { headers: { Accept: "application/json" }, credentials: "same-origin" });
       if (response.ok) render(await response.json());
     } catch {
       // The page already shows what the server rendered; a failed refresh changes nothing.
@@ -85,7 +88,7 @@
       button.disabled = true;
       try {
         // The same key on a retry: the server then returns the same code and debits once.
-        const response = await fetch("./redeem", {
+        const response = await fetch(api("redeem"), {
           method: "POST",
           credentials: "same-origin",
           headers: { "Content-Type": "application/json", Accept: "application/json" },
