@@ -92,8 +92,10 @@ class ShopifyScenario:
         order = self.sandbox.shopify.place_order(SHOP, ANNA, Decimal("120.00"))
         self.deliver("orders/paid", order_webhook_body(order))
         data = storefront.widget(self.web, SHOP, ANNA.customer_id, self.secret)
-        link = str(data["referral_code"])
-        self.say(f"   Her widget shows her referral link: {data['referral_link']}")
+        customer = data["customer"]
+        expect(isinstance(customer, dict), "the widget does not know Anna")
+        link = str(customer["referral_code"])
+        self.say(f"   Her widget shows her referral link: {customer['link']}")
         return link
 
     def friend_claims(self, link: str, friend: Buyer) -> str:

@@ -74,7 +74,11 @@ def redeem(
     """The customer turns points into a reward code from the widget."""
     answer = web.post(
         f"/proxy/redeem?{proxy_query(shop, customer_id, secret)}",
-        json={"points": points, "idempotency_key": f"sandbox-redeem-{customer_id}"},
+        json={
+            "points": points,
+            "kind": "reward",
+            "idempotency_key": f"sandbox-redeem-{customer_id}",
+        },
     )
     expect(answer.status_code == 200, f"redeem answered {answer.status_code}")
     data = answer.get_json()
