@@ -96,6 +96,7 @@ def delivery_key(shop_id: int, topic: str, inbound: InboundWebhook) -> str:
         body = None
     parts: list[str] = [str(shop_id)]
     if isinstance(body, dict) and topic in ORDER_TOPICS:
+        refunds = body.get("refunds")
         parts += [
             "order",
             str(body.get("id")),
@@ -103,7 +104,11 @@ def delivery_key(shop_id: int, topic: str, inbound: InboundWebhook) -> str:
             str(body.get("status")),
             str(body.get("total")),
             ",".join(
-                sorted(str(r.get("id")) for r in body.get("refunds") or [] if isinstance(r, dict))
+                sorted(
+                    str(r.get("id"))
+                    for r in (refunds if isinstance(refunds, list) else [])
+                    if isinstance(r, dict)
+                )
             ),
         ]
     elif isinstance(body, dict) and topic == "order.deleted":
