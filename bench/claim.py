@@ -52,7 +52,12 @@ def main() -> None:
         friends = iter(range(claims))
 
         def claim() -> None:
-            answer = client.post(f"/r/{code}", data={"email": f"friend{next(friends)}@ex.com"})
+            n = next(friends)
+            # Each friend from their own address: the claim limit is per visitor address.
+            visitor = {"REMOTE_ADDR": f"10.{n // 65536 % 256}.{n // 256 % 256}.{n % 256}"}
+            answer = client.post(
+                f"/r/{code}", data={"email": f"friend{n}@ex.com"}, environ_base=visitor
+            )
             if answer.status_code not in (200, 303):
                 raise RuntimeError(f"claim answered {answer.status_code}")
 
