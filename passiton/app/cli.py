@@ -77,11 +77,22 @@ def serve(host: str, port: int, web_workers: int, task_workers: int, no_worker: 
 
 @main.command()
 @click.option("--workers", default=2, show_default=True, type=int)
-def worker(workers: int) -> None:
-    """Run the task worker (Huey consumer with the periodic jobs)."""
+@click.option(
+    "--scheduler/--no-scheduler",
+    default=True,
+    show_default=True,
+    help="Also enqueue the periodic jobs; run exactly one worker with it.",
+)
+def worker(workers: int, scheduler: bool) -> None:
+    """Run the task worker (Huey consumer, with the periodic jobs unless --no-scheduler)."""
     runtime = build_runtime(_settings())
-    consumer = runtime.huey.create_consumer(workers=workers, worker_type="thread", periodic=True)
-    click.echo(f"Passiton worker running ({workers} threads, queue {runtime.settings.queue_url})")
+    consumer = runtime.huey.create_consumer(
+        workers=workers, worker_type="thread", periodic=scheduler
+    )
+    role = "with the periodic jobs" if scheduler else "without the periodic jobs"
+    click.echo(
+        f"Passiton worker running ({workers} threads, {role}, queue {runtime.settings.queue_url})"
+    )
     consumer.run()
 
 
