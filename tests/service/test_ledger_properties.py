@@ -10,7 +10,7 @@ from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
@@ -90,6 +90,23 @@ def snapshot(line: Timeline, order_id: str, code: str, email: str, version: int)
     )
 
 
+@example(  # an approved credit clawed back after part of it was spent
+    scenario=(
+        [
+            Timeline(paid_at=0, cancelled_at=0, refunds=(Decimal("0.01"),)),
+            Timeline(paid_at=0, cancelled_at=2, refunds=()),
+            Timeline(paid_at=0, cancelled_at=None, refunds=()),
+        ],
+        [
+            ("snapshot", 0, 0),
+            ("snapshot", 1, 0),
+            ("approve", 0, 0),
+            ("snapshot", 2, 0),
+            ("redeem", 0, 0),
+            ("snapshot", 1, 3),
+        ],
+    )
+)
 @settings(
     max_examples=60,
     deadline=None,
@@ -155,7 +172,9 @@ def run_scenario(db: Database, lines: list[Timeline], steps: list[tuple[str, int
         assert customer is not None
         unrecovered = session.scalar(select(func.sum(Referral.points_unrecovered))) or 0
         held = customer.points_pending + customer.points_available + redeemed
-        assert held == expected - unrecovered
+        # A clawback the balance could not cover stays with the referrer, flagged for review:
+        # they hold what the final states say plus exactly that shortfall, never less.
+        assert held == expected + unrecovered
 
 
 def try_redeem(db: Database, shop_id: int, customer_id: int, key: str) -> int:
