@@ -83,7 +83,7 @@ def test_verified_delivery_is_recorded_and_applied(web: FlaskClient, runtime: Ru
     anna = make_referrer(runtime.db, shop_id)
     code = claim(runtime.db, shop_id, anna, "fritz@example.com").code
     status, answer = post(web, paid("9007199254740993", [code]))
-    assert (status, answer["status"]) == (200, "processed")
+    assert (status, answer["status"]) == (200, "accepted")
     assert balances(runtime.db, anna.id) == (1000, 0)
     with runtime.db.sessions() as session:
         assert session.scalar(select(OrderRecord.order_id)) == "9007199254740993"
