@@ -378,7 +378,9 @@ class WebhookDelivery(Base):
     delivery_key: Mapped[str] = mapped_column(String(255))
     topic: Mapped[str] = mapped_column(String(64))
     received_at: Mapped[datetime] = mapped_column(default=utcnow)
-    events: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON, default=None)
+    events: Mapped[list[dict[str, Any]] | None] = mapped_column(
+        JSON(none_as_null=True), default=None
+    )
     """The translated events (event_codec); cleared when applied, as they hold personal data."""
     applied_at: Mapped[datetime | None] = mapped_column(default=None)
 

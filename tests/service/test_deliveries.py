@@ -83,6 +83,9 @@ def test_applying_credits_once_and_clears_the_stored_events(
     assert ledger_rows(any_db) == 1
     row = delivery(any_db, delivery_id)
     assert (row.applied_at, row.events) == (T0, None)
+    with any_db.sessions() as session:  # SQL NULL, not a JSON null: nothing of the body is left
+        stored = select(func.count()).where(WebhookDelivery.events.is_not(None))
+        assert session.scalar(stored) == 0
 
 
 def test_a_failed_application_leaves_the_delivery_to_be_applied_again(
