@@ -2,7 +2,7 @@
 
 Revision ID: 0005
 Revises: 0004
-Create Date: 2026-11-23 10:00:00
+Create Date: 2026-11-22 20:45:00
 """
 
 from __future__ import annotations
