@@ -24,6 +24,6 @@ def create_bare_app() -> Flask:
         sent = request.headers.get("X-Shopify-Hmac-Sha256", "")
         if not hmac.compare_digest(signature(body, secret), sent):
             return jsonify({"error": "bad_signature"}), 401
-        return jsonify({"status": "processed"}), 200
+        return jsonify({"status": "accepted"}), 200
 
     return app

@@ -41,7 +41,13 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     app.register_blueprint(merchant_pages.bp)
     register_woocommerce_routes(app)
     app.register_blueprint(
-        webhook_blueprint(WebhookIntake(connectors=runtime.connectors, transact=runtime.db.run))
+        webhook_blueprint(
+            WebhookIntake(
+                connectors=runtime.connectors,
+                transact=runtime.db.run,
+                enqueue=runtime.tasks.apply_delivery,
+            )
+        )
     )
     install_shopify(app)
     logging.getLogger("passiton").setLevel(logging.INFO)

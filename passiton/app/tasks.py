@@ -1,15 +1,16 @@
 """Background tasks on Huey: SQLite store by default, Redis when PASSITON_QUEUE_URL is redis://.
 
 Tasks are registered on a Huey instance built at start-up (nothing at import time). Every task is
-idempotent: the database records what is owed to a store, so a task that is lost, retried or run
-twice converges; the periodic sweep re-finds owed work whose task vanished.
+idempotent: the database records what is owed (to a store, or a webhook delivery not yet applied),
+so a task that is lost, retried or run twice converges; the periodic sweep re-finds owed work whose
+task vanished.
 """
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from huey import RedisHuey, SqliteHuey, crontab
@@ -30,10 +31,19 @@ from passiton.core.models import (
     ShopStatus,
 )
 from passiton.core.ports import StoreDirectory, StoreError
-from passiton.core.services import approvals, friend_pool, reconciliation, redemption
+from passiton.core.services import (
+    approvals,
+    deliveries,
+    friend_pool,
+    reconciliation,
+    redemption,
+)
 from passiton.core.services.shops import store_shop
 
 log = logging.getLogger(__name__)
+DELIVERY_GRACE = timedelta(minutes=1)
+"""How long a recorded delivery may wait for its task before the sweep enqueues it again."""
+DELIVERY_BATCH = 1000
 
 
 def make_huey(settings: Settings) -> Huey:
@@ -50,6 +60,7 @@ def make_huey(settings: Settings) -> Huey:
 class Tasks:
     """Handles to enqueue work; each call returns at once (or runs inline in immediate mode)."""
 
+    apply_delivery: Any
     refill_pool: Any
     retire_codes: Any
     fulfil_reward: Any
@@ -62,6 +73,12 @@ class Tasks:
 
 
 def register_tasks(huey: Huey, db: Database, stores: StoreDirectory) -> Tasks:
+    @huey.task(name="apply_delivery", retries=6, retry_delay=10, retry_backoff=2)
+    def apply_delivery(delivery_id: int) -> bool:
+        # Retries cover a database that is down; races between deliveries that touch the
+        # same order are re-run by db.run against the winner's committed state.
+        return db.run(lambda s: deliveries.apply_delivery(s, delivery_id, datetime.now(UTC)))
+
     @huey.task(name="refill_pool", retries=6, retry_delay=20, retry_backoff=2)
     def refill_pool(shop_id: int) -> int:
         try:
@@ -117,9 +134,14 @@ def register_tasks(huey: Huey, db: Database, stores: StoreDirectory) -> Tasks:
     @huey.periodic_task(crontab(minute="*/5"), name="sweep")
     def sweep() -> None:
         with db.transaction() as session:
+            unapplied = deliveries.unapplied_deliveries(
+                session, datetime.now(UTC) - DELIVERY_GRACE, DELIVERY_BATCH
+            )
             owed_rewards = redemption.owed_rewards(session)
             pools = _shops_needing_codes(session)
             retiring = _shops_retiring_codes(session)
+        for delivery_id in unapplied:
+            apply_delivery(delivery_id)
         for reward_id in owed_rewards:
             fulfil_reward(reward_id)
         for shop_id in pools:
@@ -153,6 +175,7 @@ def register_tasks(huey: Huey, db: Database, stores: StoreDirectory) -> Tasks:
             reconcile_shop(shop_id)
 
     return Tasks(
+        apply_delivery=apply_delivery,
         refill_pool=refill_pool,
         retire_codes=retire_codes,
         fulfil_reward=fulfil_reward,

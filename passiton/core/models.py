@@ -362,10 +362,13 @@ class RewardCode(Base):
 
 
 class WebhookDelivery(Base):
-    """Deliveries seen, for dedupe. No bodies: they hold personal data."""
+    """Deliveries seen, for dedupe, and their events until the task queue has applied them."""
 
     __tablename__ = "webhook_deliveries"
-    __table_args__ = (UniqueConstraint("platform", "delivery_key"),)
+    __table_args__ = (
+        UniqueConstraint("platform", "delivery_key"),
+        Index("ix_webhook_deliveries_unapplied", "applied_at", "received_at"),
+    )
 
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
     platform: Mapped[Platform] = mapped_column(_enum(Platform))
@@ -375,6 +378,11 @@ class WebhookDelivery(Base):
     delivery_key: Mapped[str] = mapped_column(String(255))
     topic: Mapped[str] = mapped_column(String(64))
     received_at: Mapped[datetime] = mapped_column(default=utcnow)
+    events: Mapped[list[dict[str, Any]] | None] = mapped_column(
+        JSON(none_as_null=True), default=None
+    )
+    """The translated events (event_codec); cleared when applied, as they hold personal data."""
+    applied_at: Mapped[datetime | None] = mapped_column(default=None)
 
 
 class ApiKey(Base):

@@ -1,8 +1,10 @@
-"""`POST /webhooks/<platform>[/<shop>]`: verify, dedupe, translate and apply, in one transaction.
+"""`POST /webhooks/<platform>[/<shop>]`: verify, translate, record; the task queue applies.
 
-Nothing on this path calls a store: platforms give a delivery a few seconds (Shopify: 5 s), and
-work for the store goes through the task queue. The delivery row and the events' effects commit
-together, so a crash loses neither alone; a redelivery after a crash is processed afresh.
+Nothing on this path calls a store, and little touches the database: platforms give a delivery a
+few seconds (Shopify: 5 s), so the response path only records the delivery with its translated
+events (one insert, which also decides duplicates) and enqueues `apply_delivery` after the
+commit. A task lost between the commit and the queue costs latency, never an event: the periodic
+sweep re-enqueues deliveries left unapplied.
 """
 
 from __future__ import annotations
@@ -18,17 +20,15 @@ from flask import Blueprint, Response, jsonify, request
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
-from passiton.core.events import Event
-from passiton.core.models import Platform, WebhookDelivery
+from passiton.core.models import Platform
 from passiton.core.ports import (
     Acknowledge,
     InboundWebhook,
     MalformedPayload,
     Unverified,
-    VerifiedWebhook,
     WebhookConnector,
 )
-from passiton.core.services.dispatch import apply_events
+from passiton.core.services.deliveries import record_delivery
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -36,7 +36,8 @@ Transact = Callable[[Callable[[Session], T]], T]
 
 
 class Outcome(StrEnum):
-    PROCESSED = "processed"
+    ACCEPTED = "accepted"
+    """Recorded; the task queue applies its events."""
     DUPLICATE = "duplicate"
     IGNORED = "ignored"
 
@@ -45,6 +46,8 @@ class Outcome(StrEnum):
 class WebhookIntake:
     connectors: Mapping[str, WebhookConnector]
     transact: Callable[[Callable[[Session], Any]], Any]
+    enqueue: Callable[[int], object]
+    """Queues `apply_delivery` for a recorded delivery (runs it inline in immediate mode)."""
 
 
 def webhook_blueprint(intake: WebhookIntake) -> Blueprint:
@@ -69,21 +72,38 @@ def webhook_blueprint(intake: WebhookIntake) -> Blueprint:
             return jsonify({"status": Outcome.IGNORED.value, "reason": verdict.reason}), 200
         if verdict.shop_id is None:
             return jsonify({"status": Outcome.IGNORED.value, "reason": "unknown_shop"}), 200
+        shop_id = verdict.shop_id
         try:
-            events = connector.translate(verdict, inbound)
+            events = tuple(connector.translate(verdict, inbound))
         except MalformedPayload as error:
             log.info("webhook malformed: platform=%s topic=%s", platform, verdict.topic)
             return _error(400, "malformed_payload", str(error))
+        now = datetime.now(UTC)
         try:
-            outcome = intake.transact(lambda s: _record_and_apply(s, platform, verdict, events))
+            delivery_id = intake.transact(
+                lambda s: record_delivery(
+                    s, Platform(platform), shop_id, verdict.delivery_key, verdict.topic, events, now
+                )
+            )
+        except IntegrityError:
+            # Only the shop foreign key can fail here (duplicates do nothing): the shop was
+            # redacted between verification and the insert, and its deliveries with it.
+            return jsonify({"status": Outcome.IGNORED.value, "reason": "unknown_shop"}), 200
         except OperationalError:
             log.exception("database unavailable for webhook %s", verdict.delivery_key)
             return _error(503, "unavailable", "try again later")
+        if delivery_id is None:
+            outcome = Outcome.DUPLICATE
+        elif not events:
+            outcome = Outcome.IGNORED
+        else:
+            outcome = Outcome.ACCEPTED
+            _enqueue(intake, delivery_id)
         log.info(
             "webhook %s: platform=%s shop=%s topic=%s delivery=%s events=%d",
             outcome.value,
             platform,
-            verdict.shop_id,
+            shop_id,
             verdict.topic,
             verdict.delivery_key,
             len(events),
@@ -93,25 +113,13 @@ def webhook_blueprint(intake: WebhookIntake) -> Blueprint:
     return bp
 
 
-def _record_and_apply(
-    session: Session, platform: str, verdict: VerifiedWebhook, events: tuple[Event, ...] | Any
-) -> Outcome:
-    assert verdict.shop_id is not None
-    delivery = WebhookDelivery(
-        platform=Platform(platform),
-        shop_id=verdict.shop_id,
-        delivery_key=verdict.delivery_key,
-        topic=verdict.topic[:64],
-    )
+def _enqueue(intake: WebhookIntake, delivery_id: int) -> None:
     try:
-        with session.begin_nested():
-            session.add(delivery)
-    except IntegrityError:
-        return Outcome.DUPLICATE
-    if not events:
-        return Outcome.IGNORED
-    apply_events(session, verdict.shop_id, tuple(events), datetime.now(UTC))
-    return Outcome.PROCESSED
+        intake.enqueue(delivery_id)
+    except Exception:
+        # The delivery is committed, so the platform must hear 200 (a 5xx would make it
+        # redeliver a duplicate); the sweep finds the unapplied row and enqueues it again.
+        log.exception("could not enqueue delivery %s; the sweep will", delivery_id)
 
 
 def _error(status: int, code: str, message: str) -> tuple[Response, int]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -104,3 +105,24 @@ def fan_out(items: Sequence[T], send: Callable[[requests.Session, T], R], thread
         for done in [pool.submit(lane, t) for t in range(threads)]:
             done.result()
     return [r for r in results if r is not None]
+
+
+@contextmanager
+def task_worker(env: Mapping[str, str], *, threads: int = 2) -> Iterator[None]:
+    """Run a Huey consumer (tests.faults.worker_entry) as its own process; stop it gracefully."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tests.faults.worker_entry"],
+        env=child_env({**env, "FAULT_WORKERS": str(threads)}),
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        yield
+    finally:
+        process.send_signal(signal.SIGINT)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()

@@ -1,7 +1,8 @@
-"""A task worker like `passiton worker`, but whose stores are the Redis-backed fake store.
+"""A task worker like `passiton worker`, without the periodic jobs (tests run those themselves).
 
-Run as `python -m tests.faults.worker_entry` with the usual PASSITON_* variables plus
-FAULT_STORE_URL (Redis URL of the fake store) and FAULT_STORE_DELAY (seconds per store call).
+Run as `python -m tests.faults.worker_entry` with the usual PASSITON_* variables. With
+FAULT_STORE_URL (Redis URL of the fake store) and FAULT_STORE_DELAY (seconds per store call) its
+stores are the Redis-backed fake store; without them, the real platform stores.
 """
 
 from __future__ import annotations
@@ -14,11 +15,15 @@ from tests.faults.redis_store import RedisStoreDirectory
 
 
 def main() -> None:
-    stores = RedisStoreDirectory(
-        os.environ["FAULT_STORE_URL"], delay=float(os.environ["FAULT_STORE_DELAY"])
+    store_url = os.environ.get("FAULT_STORE_URL")
+    stores = (
+        RedisStoreDirectory(store_url, delay=float(os.environ.get("FAULT_STORE_DELAY", "0")))
+        if store_url
+        else None
     )
     runtime = build_runtime(load_settings(), stores=stores)
-    consumer = runtime.huey.create_consumer(workers=2, worker_type="thread", periodic=False)
+    workers = int(os.environ.get("FAULT_WORKERS", "2"))
+    consumer = runtime.huey.create_consumer(workers=workers, worker_type="thread", periodic=False)
     consumer.run()
 
 

@@ -13,6 +13,7 @@ from passiton.app.factory import create_app
 from passiton.app.runtime import Runtime
 from passiton.core.fake_store import FakeStoreDirectory
 from passiton.core.models import LedgerEntry, OrderRecord, Platform, WebhookDelivery
+from passiton.core.services.compliance import redact_shop
 from passiton.core.services.shops import find_shop
 from tests.conftest import RuntimeFactory
 from tests.support.builders import balances, claim, make_referrer, make_shop
@@ -83,7 +84,7 @@ def test_verified_delivery_is_recorded_and_applied(web: FlaskClient, runtime: Ru
     anna = make_referrer(runtime.db, shop_id)
     code = claim(runtime.db, shop_id, anna, "fritz@example.com").code
     status, answer = post(web, paid("9007199254740993", [code]))
-    assert (status, answer["status"]) == (200, "processed")
+    assert (status, answer["status"]) == (200, "accepted")
     assert balances(runtime.db, anna.id) == (1000, 0)
     with runtime.db.sessions() as session:
         assert session.scalar(select(OrderRecord.order_id)) == "9007199254740993"
@@ -165,3 +166,14 @@ def test_oversized_body_gets_413_and_writes_nothing(web: FlaskClient, runtime: R
     assert status == 413
     assert answer["error"]["code"] == "request_entity_too_large"  # type: ignore[index]
     assert rows(runtime, WebhookDelivery) == 0
+
+
+def test_delivery_for_a_shop_redacted_after_verification_changes_nothing(
+    runtime: Runtime,
+) -> None:
+    gone = make_shop(runtime.db, runtime.stores)  # type: ignore[arg-type]
+    runtime.connectors["fake"] = FakeWebhooks(lambda _domain: gone)
+    runtime.db.run(lambda s: redact_shop(s, gone))
+    status, answer = post(create_app(runtime=runtime).test_client(), paid("1", []))
+    assert (status, answer["status"], answer["reason"]) == (200, "ignored", "unknown_shop")
+    assert (rows(runtime, WebhookDelivery), rows(runtime, OrderRecord)) == (0, 0)

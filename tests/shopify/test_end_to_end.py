@@ -92,7 +92,7 @@ def deliver(web: FlaskClient, payload: dict[str, Any], topic: str, delivery: str
     response = web.post(
         "/webhooks/shopify", data=body, headers=signed_headers(body, topic, delivery=delivery)
     )
-    assert (response.status_code, response.get_json()["status"]) == (200, "processed")
+    assert (response.status_code, response.get_json()["status"]) == (200, "accepted")
 
 
 def balances(runtime: Runtime, platform_customer_id: int) -> tuple[int, int]:
