@@ -32,7 +32,7 @@ from passiton.core.services.approvals import approve_due
 from passiton.core.services.claims import claim_friend_code
 from passiton.core.services.dispatch import apply_events
 from passiton.core.services.redemption import redeem
-from passiton.core.services.shops import install_shop, update_settings
+from passiton.core.services.shops import current_offer, install_shop, update_settings
 from tests.conftest import RuntimeFactory
 from tests.faults.flaky_store import FlakyStoreDirectory
 from tests.support.builders import make_referrer, order
@@ -177,7 +177,9 @@ def _drive(runtime: Runtime, shops: list[int]) -> None:
     while time.monotonic() < deadline:
         with runtime.db.sessions() as session:
             if _owed(session) == 0 and all(
-                friend_pool.ready_count(session, s) >= friend_pool.LOW_WATER for s in shops
+                friend_pool.ready_count(session, current_offer(session, s).id)
+                >= friend_pool.LOW_WATER
+                for s in shops
             ):
                 return
         runtime.tasks.sweep.call_local()  # what the scheduler runs every five minutes

@@ -106,7 +106,7 @@ def claim_friend_code(session: Session, shop_id: int, referral_code: str, email:
         if raced is None or raced.friend_code_id is None:
             raise
         return _claim_of(session, raced)
-    low = ready_count(session, shop_id) < LOW_WATER
+    low = ready_count(session, offer.id) < LOW_WATER
     return Claim(code=code.code, referral_id=referral.id, new=True, pool_low=low)
 
 

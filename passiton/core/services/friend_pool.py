@@ -38,9 +38,9 @@ class PoolBatch:
     codes: tuple[str, ...]
 
 
-def ready_count(session: Session, shop_id: int) -> int:
-    offer = current_offer(session, shop_id)
-    return _count(session, offer.id, FriendCodeStatus.AVAILABLE)
+def ready_count(session: Session, offer_id: int) -> int:
+    """Codes of this offer ready to hand out."""
+    return _count(session, offer_id, FriendCodeStatus.AVAILABLE)
 
 
 def reserve_codes(session: Session, shop_id: int, target: int = POOL_TARGET) -> int:
