@@ -18,7 +18,7 @@ from passiton.connectors.shopify.tokens import ShopifyCredentials, TokenEndpoint
 from passiton.connectors.shopify.webhooks import ShopifyWebhooks
 from passiton.core.models import Platform, Shop
 from passiton.core.ports import StorePort, StoreShop
-from passiton.core.services.shops import find_shop, install_shop
+from passiton.core.services.shops import find_shop_id, install_shop
 
 if TYPE_CHECKING:
     from passiton.app.runtime import Runtime
@@ -32,8 +32,7 @@ class DatabaseShopLookup:
 
     def shop_id_for_domain(self, domain: str) -> int | None:
         with self._db.sessions() as session:
-            shop = find_shop(session, Platform.SHOPIFY, domain)
-            return None if shop is None else shop.id
+            return find_shop_id(session, Platform.SHOPIFY, domain)
 
 
 class VaultCredentialStore:

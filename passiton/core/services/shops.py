@@ -79,6 +79,11 @@ def find_shop(session: Session, platform: Platform, domain: str) -> Shop | None:
     return session.scalar(select(Shop).where(Shop.platform == platform, Shop.domain == domain))
 
 
+def find_shop_id(session: Session, platform: Platform, domain: str) -> int | None:
+    """The shop's id alone: webhook verification needs no more, on every delivery."""
+    return session.scalar(select(Shop.id).where(Shop.platform == platform, Shop.domain == domain))
+
+
 def store_shop(shop: Shop) -> StoreShop:
     return StoreShop(
         shop_id=shop.id, platform=shop.platform.value, domain=shop.domain, currency=shop.currency
