@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -24,6 +22,7 @@ from passiton.core.models import Customer, LedgerEntry, Platform, WebhookDeliver
 from passiton.core.services.shops import find_shop
 from tests.conftest import RuntimeFactory
 from tests.support.builders import balances, claim, make_referrer, make_shop
+from tests.support.consumer import consumer
 from tests.support.servers import free_port
 from tests.support.test_connector import FakeWebhooks, sign
 
@@ -51,16 +50,6 @@ def queued(make_runtime: RuntimeFactory, sqlite_url: str, tmp_path: Path) -> Run
     runtime = _runtime(make_runtime, sqlite_url, f"sqlite:///{tmp_path / 'tasks.db'}")
     runtime.huey.flush()
     return runtime
-
-
-@contextmanager
-def consumer(runtime: Runtime) -> Iterator[None]:
-    worker = runtime.huey.create_consumer(workers=2, worker_type="thread", periodic=False)
-    worker.start()
-    try:
-        yield
-    finally:
-        worker.stop(graceful=True)
 
 
 def post_paid(web: FlaskClient, code: str, delivery: str = "d-1") -> dict[str, object]:

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 
@@ -29,6 +27,7 @@ from passiton.core.services.redemption import redeem
 from passiton.core.services.shops import install_shop
 from tests.conftest import RuntimeFactory
 from tests.support.builders import T0, claim, make_referrer, order
+from tests.support.consumer import consumer
 from tests.support.servers import RedisServer
 
 
@@ -46,16 +45,6 @@ def queued_runtime(
     )
     runtime.huey.flush()
     return runtime
-
-
-@contextmanager
-def consumer(runtime: Runtime) -> Iterator[None]:
-    worker = runtime.huey.create_consumer(workers=2, worker_type="thread", periodic=False)
-    worker.start()
-    try:
-        yield
-    finally:
-        worker.stop(graceful=True)
 
 
 def pool_status(runtime: Runtime, status: FriendCodeStatus) -> int:
