@@ -15,6 +15,7 @@ from flask.typing import ResponseReturnValue
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
+from passiton.app.brand import brand_for
 from passiton.app.claim_rate_limit import SlidingWindowLimiter
 from passiton.app.control_chars import has_control_chars
 from passiton.app.current import current_runtime
@@ -110,6 +111,7 @@ def _offer_page(link: _Link, error: str | None = None, email: str = "") -> str:
         if link.settings.show_referrer_reward
         else None,
         settings=link.settings,
+        brand=brand_for(link.settings),
         error=error,
         email=email,
     )
@@ -146,6 +148,7 @@ def how_it_works(code: str) -> ResponseReturnValue:
             code=link.referrer.referral_code,
             paragraphs=paragraphs,
             settings=link.settings,
+            brand=brand_for(link.settings),
             discount=discount_text(link.settings, link.shop.currency),
         ), 200
 
@@ -187,5 +190,11 @@ def claim(code: str) -> ResponseReturnValue:
         runtime.tasks.refill_pool(shop_id)
     target = store_url_with_code(link.shop, result.code)
     if target is None:
-        return render_template("landing_code.html", shop=link.shop, friend_code=result.code), 200
+        page = render_template(
+            "landing_code.html",
+            shop=link.shop,
+            friend_code=result.code,
+            brand=brand_for(link.settings),
+        )
+        return page, 200
     return redirect(target, code=303)

@@ -101,6 +101,7 @@ SCHEMAS: dict[str, Any] = {
             "new_customers_only": {"type": "boolean"},
             "velocity_cap": _bounded("velocity_cap"),
             "how_it_works": {"type": "string", "maxLength": 5000, "pattern": PLAIN},
+            "brand_color": {"type": "string", "pattern": "^#[0-9a-fA-F]{6}$"},
         },
         "additionalProperties": False,
     },

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
@@ -61,6 +62,8 @@ class ProgramSettings:
     velocity_cap: int = 10
     """Most converted referrals one referrer may earn for in 30 days; 0 means no cap."""
     how_it_works: str = DEFAULT_HOW_IT_WORKS
+    brand_color: str = "#1f5199"
+    """The store's colour on the friend's pages, as #rrggbb."""
 
     @property
     def friend_offer(self) -> FriendOfferSpec:
@@ -96,6 +99,7 @@ _BOOLS = {
 }
 _FIELDS = {f.name for f in dataclasses.fields(ProgramSettings)}
 MAX_HOW_IT_WORKS = 5000
+_HEX_COLOR = re.compile(r"^#[0-9a-f]{6}$")
 
 
 def parse_settings(data: dict[str, Any], base: ProgramSettings | None = None) -> ProgramSettings:
@@ -135,6 +139,10 @@ def _parse_field(name: str, raw: Any) -> Any:
         return _parse_enum(RewardMode, name, raw)
     if name in ("friend_discount_value", "friend_min_subtotal"):
         return _parse_money(name, raw)
+    if name == "brand_color":
+        if not isinstance(raw, str) or not _HEX_COLOR.match(raw.strip().lower()):
+            raise InvalidSettings("brand_color must be a colour such as #1f5199", field=name)
+        return raw.strip().lower()
     if name == "how_it_works":
         if not isinstance(raw, str) or not raw.strip():
             raise InvalidSettings("how_it_works must be non-empty text", field=name)

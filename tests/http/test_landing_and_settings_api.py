@@ -105,3 +105,11 @@ def test_settings_api_requires_credentials(client: FlaskClient, runtime: Runtime
     bad = client.get("/api/settings", headers={"Authorization": "Bearer pk_nope"})
     assert bad.status_code == 401
     assert bad.get_json()["error"]["code"] == "unauthenticated"
+
+
+def test_landing_page_wears_the_store_colour(client: FlaskClient, runtime: Runtime) -> None:
+    shop_id, code = shop_and_referrer(runtime)
+    with runtime.db.transaction() as session:
+        update_settings(session, shop_id, {"brand_color": "#ffdd00"})
+    page = client.get(f"/r/{code}").get_data(as_text=True)
+    assert "--brand: #ffdd00; --on-brand: #111111;" in page

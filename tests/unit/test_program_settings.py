@@ -72,3 +72,14 @@ def test_fractional_numbers_are_refused_for_whole_number_settings() -> None:
     with pytest.raises(InvalidSettings) as caught:
         parse_settings({"hold_days": 14.5})
     assert caught.value.field == "hold_days"
+
+
+def test_brand_color_is_stored_lower_case() -> None:
+    assert parse_settings({"brand_color": " #A1B2C3 "}).brand_color == "#a1b2c3"
+
+
+@pytest.mark.parametrize("raw", ["red", "#12345", "#1234567", "#gggggg", "url(x)", 5, None])
+def test_brand_color_must_be_a_hex_colour(raw: object) -> None:
+    with pytest.raises(InvalidSettings) as caught:
+        parse_settings({"brand_color": raw})
+    assert caught.value.field == "brand_color"
