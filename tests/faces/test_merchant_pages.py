@@ -38,6 +38,7 @@ def test_pages_ask_to_sign_in_without_a_login_or_the_admin(
         response = client.get(path)
         assert response.status_code == 401
         assert "Please sign in" in response.get_data(as_text=True)
+        assert 'href="/login"' in response.get_data(as_text=True)
         assert APP_BRIDGE_URL not in response.get_data(as_text=True)
 
 
