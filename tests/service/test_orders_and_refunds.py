@@ -9,14 +9,22 @@ from sqlalchemy import select
 
 from passiton.app.database import Database
 from passiton.core.events import OrderChanged, OrderDeleted, RefundCreated, RefundSeen
-from passiton.core.ledger import ledger_sums
 from passiton.core.models import Customer, LedgerEntry, ReferralStatus, RewardKind
 from passiton.core.services.approvals import approve_due
 from passiton.core.services.dispatch import apply_events
 from passiton.core.services.orders import handle_order
 from passiton.core.services.redemption import redeem
 from passiton.core.services.shops import update_settings
-from tests.support.builders import T0, balances, claim, later, make_referrer, order, referral
+from tests.support.builders import (
+    T0,
+    assert_ledger_matches,
+    balances,
+    claim,
+    later,
+    make_referrer,
+    order,
+    referral,
+)
 
 HOLD = timedelta(days=30)
 
@@ -37,16 +45,6 @@ def entry_keys(db: Database, customer_id: int) -> list[str]:
                 .where(LedgerEntry.customer_id == customer_id)
                 .order_by(LedgerEntry.id)
             )
-        )
-
-
-def assert_ledger_matches(db: Database, customer_id: int) -> None:
-    with db.sessions() as session:
-        customer = session.get(Customer, customer_id)
-        assert customer is not None
-        assert ledger_sums(session, customer_id) == (
-            customer.points_pending,
-            customer.points_available,
         )
 
 

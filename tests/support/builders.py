@@ -12,6 +12,7 @@ from sqlalchemy import select
 from passiton.app.database import Database
 from passiton.core.events import OrderState, RefundSeen
 from passiton.core.fake_store import FakeStoreDirectory
+from passiton.core.ledger import ledger_sums
 from passiton.core.models import Customer, Platform, Referral
 from passiton.core.services import friend_pool
 from passiton.core.services.claims import Claim, claim_friend_code
@@ -112,6 +113,17 @@ def balances(db: Database, customer_id: int) -> tuple[int, int]:
         customer = session.get(Customer, customer_id)
         assert customer is not None
         return customer.points_pending, customer.points_available
+
+
+def assert_ledger_matches(db: Database, customer_id: int) -> None:
+    """The customer's stored balances equal the sums of their ledger entries."""
+    with db.sessions() as session:
+        customer = session.get(Customer, customer_id)
+        assert customer is not None
+        assert ledger_sums(session, customer_id) == (
+            customer.points_pending,
+            customer.points_available,
+        )
 
 
 def referral(db: Database, referral_id: int) -> Referral:
