@@ -22,7 +22,6 @@ STATUS_BY_ERROR: dict[type[errors.DomainError], int] = {
     errors.UnknownCustomer: 404,
     errors.UnknownReferral: 404,
     errors.ProgramPaused: 409,
-    errors.ShopInactive: 409,
     errors.AlreadyReferred: 409,
     errors.InsufficientPoints: 409,
     errors.NotInReview: 409,

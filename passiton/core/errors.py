@@ -22,10 +22,6 @@ class UnknownShop(DomainError):
     code = "unknown_shop"
 
 
-class ShopInactive(DomainError):
-    code = "shop_inactive"
-
-
 class UnknownReferralCode(DomainError):
     code = "unknown_referral_code"
 

@@ -53,13 +53,6 @@ def post(
     return entry
 
 
-def entry_exists(session: Session, shop_id: int, key: str) -> bool:
-    found = session.scalar(
-        select(LedgerEntry.id).where(LedgerEntry.shop_id == shop_id, LedgerEntry.idem_key == key)
-    )
-    return found is not None
-
-
 def ledger_sums(session: Session, customer_id: int) -> tuple[int, int]:
     """(pending, available) as the ledger adds them up; equal to the stored balances."""
     row = session.execute(

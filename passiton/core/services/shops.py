@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from passiton.core.errors import ShopInactive, UnknownShop
+from passiton.core.errors import UnknownShop
 from passiton.core.models import (
     FriendCode,
     FriendCodeStatus,
@@ -65,13 +65,6 @@ def get_shop(session: Session, shop_id: int) -> Shop:
     shop = session.get(Shop, shop_id)
     if shop is None:
         raise UnknownShop(f"no shop with id {shop_id}")
-    return shop
-
-
-def active_shop(session: Session, shop_id: int) -> Shop:
-    shop = get_shop(session, shop_id)
-    if shop.status is not ShopStatus.ACTIVE:
-        raise ShopInactive(f"shop {shop_id} is not installed")
     return shop
 
 
