@@ -6,7 +6,6 @@ domain: nothing in the request decides where the redirect goes.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from flask import Blueprint, current_app, redirect, render_template, request
@@ -22,13 +21,11 @@ from passiton.app.current import current_runtime
 from passiton.app.http_errors import status_for
 from passiton.app.link_visits import record_visit
 from passiton.app.storefront_links import store_url_with_code
-from passiton.core.codes import looks_like_code
 from passiton.core.errors import DomainError, OfferUnavailable, ProgramPaused, UnknownReferralCode
-from passiton.core.models import Customer, Shop, ShopStatus
+from passiton.core.models import Customer, Shop
 from passiton.core.program_settings import DiscountType, ProgramSettings, RewardMode
-from passiton.core.services.claims import claim_friend_code
-from passiton.core.services.enrolment import referrer_for_link
-from passiton.core.services.shops import current_settings
+from passiton.core.services.claims import Claim, claim_on_link
+from passiton.core.services.referral_links import ReferralLink, find_link
 
 bp = Blueprint("landing", __name__)
 MAX_EMAIL_FIELD = 320
@@ -71,27 +68,6 @@ def referrer_reward_text(settings: ProgramSettings, referrer_name: str | None) -
     )
 
 
-@dataclass(frozen=True)
-class _Link:
-    shop: Shop
-    referrer: Customer
-    settings: ProgramSettings
-
-
-def _find_link(session: Session, code: str) -> _Link | None:
-    referrer = referrer_for_link(session, code) if looks_like_code(code) else None
-    if referrer is None:
-        return None
-    shop = session.get(Shop, referrer.shop_id)
-    assert shop is not None  # a foreign key
-    _, settings = current_settings(session, shop.id)
-    return _Link(shop, referrer, settings)
-
-
-def _paused(link: _Link) -> bool:
-    return link.shop.status is not ShopStatus.ACTIVE or not link.settings.enabled
-
-
 def _error_page(message: str, status: int, shop: Shop | None = None) -> ResponseReturnValue:
     return render_template("landing_error.html", message=message, shop=shop), status
 
@@ -100,7 +76,7 @@ def _paused_page(shop: Shop) -> ResponseReturnValue:
     return _error_page(f"{shop.name}'s referral program is paused at the moment.", 409, shop)
 
 
-def _offer_page(link: _Link, error: str | None = None, email: str = "") -> str:
+def _offer_page(link: ReferralLink, error: str | None = None, email: str = "") -> str:
     name = link.referrer.first_name
     return render_template(
         "landing.html",
@@ -120,10 +96,10 @@ def _offer_page(link: _Link, error: str | None = None, email: str = "") -> str:
 @bp.get("/r/<code>")
 def show(code: str) -> ResponseReturnValue:
     with current_runtime().db.transaction() as session:
-        link = _find_link(session, code)
+        link = find_link(session, code)
         if link is None:
             return _error_page(INVALID_LINK, 404)
-        if _paused(link):
+        if link.paused:
             return _paused_page(link.shop)
         session.execute(
             update(Customer)
@@ -138,7 +114,7 @@ def show(code: str) -> ResponseReturnValue:
 @bp.get("/r/<code>/how-it-works")
 def how_it_works(code: str) -> ResponseReturnValue:
     with current_runtime().db.sessions() as session:
-        link = _find_link(session, code)
+        link = find_link(session, code)
         if link is None:
             return _error_page(INVALID_LINK, 404)
         paragraphs = [p.strip() for p in link.settings.how_it_works.split("\n\n") if p.strip()]
@@ -168,26 +144,12 @@ def claim(code: str) -> ResponseReturnValue:
     email = (request.form.get("email") or "")[:MAX_EMAIL_FIELD]
     if has_control_chars(email):
         email = ""  # the claim then refuses it as an invalid address, at the field
-    with runtime.db.sessions() as session:
-        link = _find_link(session, code)
-        if link is None:
-            return _error_page(INVALID_LINK, 404)
-        if _paused(link):
-            return _paused_page(link.shop)
-        shop_id = link.shop.id
     try:
-        result = runtime.db.run(lambda s: claim_friend_code(s, shop_id, code, email))
-    except ProgramPaused:
-        return _paused_page(link.shop)
-    except UnknownReferralCode:
-        return _error_page(INVALID_LINK, 404)
-    except OfferUnavailable as error:
-        runtime.tasks.refill_pool(shop_id)
-        return _offer_page(link, error.message, email), 503, {"Retry-After": "30"}
+        link, result = runtime.db.run(lambda s: _claim(s, code, email))
     except DomainError as error:
-        return _offer_page(link, error.message, email), status_for(error)
+        return _claim_refused(code, email, error)
     if result.pool_low:
-        runtime.tasks.refill_pool(shop_id)
+        runtime.tasks.refill_pool(link.shop.id)
     target = store_url_with_code(link.shop, result.code)
     if target is None:
         page = render_template(
@@ -198,3 +160,26 @@ def claim(code: str) -> ResponseReturnValue:
         )
         return page, 200
     return redirect(target, code=303)
+
+
+def _claim(session: Session, code: str, email: str) -> tuple[ReferralLink, Claim]:
+    """The link and the claim in one transaction: a claim is a handful of queries."""
+    link = find_link(session, code)
+    if link is None:
+        raise UnknownReferralCode("this referral link is not valid")
+    return link, claim_on_link(session, link, email)
+
+
+def _claim_refused(code: str, email: str, error: DomainError) -> ResponseReturnValue:
+    """The page for a refused claim; the link is read again, refusals being the rare case."""
+    runtime = current_runtime()
+    with runtime.db.sessions() as session:
+        link = find_link(session, code)
+    if link is None or isinstance(error, UnknownReferralCode):
+        return _error_page(INVALID_LINK, 404)
+    if isinstance(error, ProgramPaused):
+        return _paused_page(link.shop)
+    if isinstance(error, OfferUnavailable):
+        runtime.tasks.refill_pool(link.shop.id)
+        return _offer_page(link, error.message, email), 503, {"Retry-After": "30"}
+    return _offer_page(link, error.message, email), status_for(error)

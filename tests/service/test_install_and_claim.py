@@ -112,6 +112,35 @@ def test_same_friend_email_gets_the_same_code_back(
     assert _count(any_db, FriendCode, FriendCode.status == FriendCodeStatus.ASSIGNED) == 1
 
 
+def test_friend_attributed_by_link_before_claiming_gets_a_code_on_the_same_referral(
+    any_db: Database, shop_id: int, anna: Customer
+) -> None:
+    unpaid = order(ref_code=anna.referral_code, email="fritz@example.com", paid=False)
+    any_db.run(lambda s: handle_order(s, shop_id, unpaid, T0))
+    with any_db.sessions() as session:
+        offered = session.scalars(select(Referral)).one()
+    assert (offered.status, offered.friend_code_id) == (ReferralStatus.OFFERED, None)
+    result = claim(any_db, shop_id, anna, "fritz@example.com")
+    assert (result.referral_id, result.new) == (offered.id, True)
+    with any_db.sessions() as session:
+        attached = session.get(Referral, offered.id)
+        assert attached is not None
+        code = session.get(FriendCode, attached.friend_code_id)
+    assert code is not None
+    assert (code.code, code.status) == (result.code, FriendCodeStatus.ASSIGNED)
+    assert _count(any_db, Referral) == 1
+
+
+def test_a_link_of_another_shop_is_refused_and_changes_nothing(
+    any_db: Database, shop_id: int, anna: Customer
+) -> None:
+    with any_db.transaction() as session:
+        other = install_shop(session, platform=Platform.FAKE, domain="other.example").id
+    with pytest.raises(UnknownReferralCode):
+        any_db.run(lambda s: claim_friend_code(s, other, anna.referral_code, "f@example.com"))
+    assert _count(any_db, Referral) == 0
+
+
 @pytest.mark.parametrize(
     ("email", "error"),
     [("not-an-email", InvalidEmail), ("anna+x@example.com", SelfReferral)],

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from passiton.core.errors import (
@@ -20,15 +19,14 @@ from passiton.core.identity import email_key, is_plausible_email
 from passiton.core.models import (
     FriendCode,
     FriendCodeStatus,
+    FriendOffer,
     Referral,
     ReferralStatus,
-    Shop,
-    ShopStatus,
     utcnow,
 )
-from passiton.core.services.enrolment import by_referral_code
-from passiton.core.services.friend_pool import LOW_WATER, ready_count
-from passiton.core.services.shops import current_offer, current_settings
+from passiton.core.services.friend_pool import LOW_WATER
+from passiton.core.services.inserts import DIALECTS, insert_unless_present
+from passiton.core.services.referral_links import ReferralLink, find_link
 
 
 @dataclass(frozen=True)
@@ -39,81 +37,130 @@ class Claim:
     pool_low: bool
 
 
+# The statements of the claim path are built once; building one costs as much as running it.
+_ACTIVE_OFFER = (
+    select(FriendOffer.id)
+    .where(FriendOffer.shop_id == bindparam("shop_id"), FriendOffer.active.is_(True))
+    .order_by(FriendOffer.id.desc())
+    .limit(1)
+    .scalar_subquery()
+)
+_READY = (FriendCode.offer_id == _ACTIVE_OFFER) & (FriendCode.status == FriendCodeStatus.AVAILABLE)
+_NEXT_CODE = (
+    select(FriendCode.id, FriendCode.code)
+    .where(_READY)
+    .order_by(FriendCode.id)
+    .limit(1)
+    .with_for_update(skip_locked=True)
+)
+_TAKE_CODE = (
+    update(FriendCode)
+    .where(FriendCode.id == bindparam("code_id"), FriendCode.status == FriendCodeStatus.AVAILABLE)
+    .values(status=FriendCodeStatus.ASSIGNED, assigned_at=bindparam("now"))
+    .execution_options(synchronize_session=False)
+)
+_READY_UP_TO_LOW_WATER = select(func.count()).select_from(
+    select(FriendCode.id).where(_READY).limit(LOW_WATER).subquery()
+)
+_REFERRAL_OF_FRIEND = select(Referral).where(
+    Referral.shop_id == bindparam("shop_id"), Referral.friend_email_key == bindparam("key")
+)
+_ATTACH_CODE = (
+    update(Referral)
+    .where(Referral.id == bindparam("referral_id"), Referral.friend_code_id.is_(None))
+    .values(friend_code_id=bindparam("code_id"))
+    .execution_options(synchronize_session=False)
+)
+
+_INSERT_REFERRAL = {
+    dialect: insert_unless_present(
+        dialect, Referral.__table__, ["shop_id", "friend_email_key"]
+    ).returning(Referral.id)
+    for dialect in DIALECTS
+}
+
+
 def claim_friend_code(session: Session, shop_id: int, referral_code: str, email: str) -> Claim:
     """Give this friend their code: the one they already have, or the next one from the pool."""
-    shop = session.get(Shop, shop_id)
-    if shop is None:
+    link = find_link(session, referral_code)
+    if link is None or link.shop.id != shop_id:
         raise UnknownReferralCode("this referral link is not valid")
-    referrer = by_referral_code(session, shop_id, referral_code)
-    if referrer is None:
-        raise UnknownReferralCode("this referral link is not valid")
-    version, settings = current_settings(session, shop_id)
-    if shop.status is not ShopStatus.ACTIVE or not settings.enabled:
+    return claim_on_link(session, link, email)
+
+
+def claim_on_link(session: Session, link: ReferralLink, email: str) -> Claim:
+    """`claim_friend_code` for a link already looked up in this transaction.
+
+    The code is taken with `FOR UPDATE SKIP LOCKED` (concurrent friends take different codes)
+    and the referral is inserted before the code is marked: when the same friend claims twice
+    at once, the unique (shop, friend e-mail) insert of the second writes nothing and it
+    answers with the first one's code, so no code leaves the pool without a referral.
+    """
+    if link.paused:
         raise ProgramPaused("this store's referral program is paused")
-    if not is_plausible_email(email):
-        raise InvalidEmail("please enter a valid e-mail address", field="email")
-    key = email_key(email)
+    key = email_key(email) if is_plausible_email(email) else None
     if key is None:
         raise InvalidEmail("please enter a valid e-mail address", field="email")
-    if settings.check_self_referral and key == referrer.email_key:
+    if link.settings.check_self_referral and key == link.referrer.email_key:
         raise SelfReferral("you cannot use your own referral link")
-
-    existing = _existing_referral(session, shop_id, key)
+    shop = {"shop_id": link.shop.id}
+    existing = _referral_of_friend(session, link.shop.id, key)
     if existing is not None and existing.friend_code_id is not None:
         return _claim_of(session, existing)
     if existing is not None and existing.status is not ReferralStatus.OFFERED:
         raise AlreadyReferred("this e-mail address has already used a referral")
-    offer = current_offer(session, shop_id)
-    code = session.scalar(
-        select(FriendCode)
-        .where(FriendCode.offer_id == offer.id, FriendCode.status == FriendCodeStatus.AVAILABLE)
-        .order_by(FriendCode.id)
-        .limit(1)
-        .with_for_update(skip_locked=True)
-    )
+    code = session.execute(_NEXT_CODE, shop).one_or_none()
     if code is None:
         raise OfferUnavailable("the offer is being prepared; please try again in a minute")
-    try:
-        # One savepoint for taking the code and recording the referral: if the same friend
-        # claims concurrently, the unique (shop, friend e-mail) constraint fails ours and the
-        # rollback puts the code back in the pool.
-        with session.begin_nested():
-            taken = session.execute(
-                update(FriendCode)
-                .where(FriendCode.id == code.id, FriendCode.status == FriendCodeStatus.AVAILABLE)
-                .values(status=FriendCodeStatus.ASSIGNED, assigned_at=utcnow())
-                .execution_options(synchronize_session=False)
-            )
-            if taken.rowcount != 1:  # type: ignore[attr-defined]
-                raise OfferUnavailable("the offer is being prepared; please try again in a minute")
-            if existing is None:
-                referral = Referral(
-                    shop_id=shop_id,
-                    referrer_id=referrer.id,
-                    settings_version=version,
-                    friend_email=email.strip(),
-                    friend_email_key=key,
-                    friend_code_id=code.id,
-                    status=ReferralStatus.OFFERED,
-                )
-                session.add(referral)
-            else:
-                referral = existing
-                referral.friend_code_id = code.id
-            session.flush()
-    except IntegrityError:
-        raced = _existing_referral(session, shop_id, key)
-        if raced is None or raced.friend_code_id is None:
-            raise
+    referral_id = _record_referral(session, link, existing, email, key, code.id)
+    if referral_id is None:
+        raced = _referral_of_friend(session, link.shop.id, key, fresh=True)
+        assert raced is not None  # the row the insert conflicted with
         return _claim_of(session, raced)
-    low = ready_count(session, offer.id) < LOW_WATER
-    return Claim(code=code.code, referral_id=referral.id, new=True, pool_low=low)
+    taken = session.execute(_TAKE_CODE, {"code_id": code.id, "now": utcnow()})
+    if taken.rowcount != 1:  # type: ignore[attr-defined]
+        # Locked above, so only a bug gets here; raising rolls the referral back with it.
+        raise OfferUnavailable("the offer is being prepared; please try again in a minute")
+    left = session.scalar(_READY_UP_TO_LOW_WATER, shop) or 0
+    return Claim(code=code.code, referral_id=referral_id, new=True, pool_low=left < LOW_WATER)
 
 
-def _existing_referral(session: Session, shop_id: int, key: str) -> Referral | None:
-    return session.scalar(
-        select(Referral).where(Referral.shop_id == shop_id, Referral.friend_email_key == key)
+def _record_referral(
+    session: Session,
+    link: ReferralLink,
+    existing: Referral | None,
+    email: str,
+    key: str,
+    code_id: int,
+) -> int | None:
+    """The referral's id with this code attached; None if the same friend claimed meanwhile."""
+    if existing is not None:
+        attached = session.execute(_ATTACH_CODE, {"referral_id": existing.id, "code_id": code_id})
+        return existing.id if attached.rowcount == 1 else None  # type: ignore[attr-defined]
+    inserted: int | None = session.scalar(
+        _INSERT_REFERRAL[session.get_bind().dialect.name],
+        {
+            "shop_id": link.shop.id,
+            "referrer_id": link.referrer.id,
+            "settings_version": link.settings_version,
+            "friend_email": email.strip(),
+            "friend_email_key": key,
+            "friend_code_id": code_id,
+            "status": ReferralStatus.OFFERED,
+        },
     )
+    return inserted
+
+
+def _referral_of_friend(
+    session: Session, shop_id: int, key: str, *, fresh: bool = False
+) -> Referral | None:
+    """The friend's referral; `fresh` re-reads a row this session already holds."""
+    return session.scalars(
+        _REFERRAL_OF_FRIEND,
+        {"shop_id": shop_id, "key": key},
+        execution_options={"populate_existing": fresh},
+    ).one_or_none()
 
 
 def _claim_of(session: Session, referral: Referral) -> Claim:

@@ -14,15 +14,22 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from passiton.core.event_codec import EventCodecError, decode_events, encode_events
 from passiton.core.events import Event
 from passiton.core.models import Platform, Shop, WebhookDelivery
 from passiton.core.services.dispatch import apply_events
+from passiton.core.services.inserts import DIALECTS, insert_unless_present
 
 log = logging.getLogger(__name__)
+_RECORD = {
+    # Built once per database: building the statement costs about as much as running it.
+    dialect: insert_unless_present(
+        dialect, WebhookDelivery.__table__, ["platform", "delivery_key"]
+    ).returning(WebhookDelivery.id)
+    for dialect in DIALECTS
+}
 
 
 def record_delivery(
@@ -39,23 +46,19 @@ def record_delivery(
     A delivery without events (a topic the program ignores) is recorded as applied already:
     the row still makes its redelivery a duplicate.
     """
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = (
-        insert(WebhookDelivery)
-        .values(
-            platform=platform,
-            shop_id=shop_id,
-            delivery_key=delivery_key,
-            topic=topic[:64],
-            received_at=now,
-            events=encode_events(events) if events else None,
-            applied_at=None if events else now,
-        )
-        .on_conflict_do_nothing(index_elements=["platform", "delivery_key"])
-        .returning(WebhookDelivery.id)
+    delivery_id: int | None = session.scalar(
+        _RECORD[session.get_bind().dialect.name],
+        {
+            "platform": platform,
+            "shop_id": shop_id,
+            "delivery_key": delivery_key,
+            "topic": topic[:64],
+            "received_at": now,
+            "events": encode_events(events) if events else None,
+            "applied_at": None if events else now,
+        },
     )
-    return session.scalar(statement)
+    return delivery_id
 
 
 def apply_delivery(session: Session, delivery_id: int, now: datetime) -> bool:

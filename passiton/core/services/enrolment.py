@@ -110,12 +110,3 @@ def _refresh(customer: Customer, buyer: Buyer, key: str | None) -> None:
     customer.first_name = customer.first_name or buyer.first_name
     customer.shipping_key = buyer.shipping_key or customer.shipping_key
     customer.phone_key = buyer.phone_key or customer.phone_key
-
-
-def referrer_for_link(session: Session, code: str) -> Customer | None:
-    """The referrer behind a public link `/r/<code>` (codes are unique across shops)."""
-    return session.scalar(
-        select(Customer).where(
-            Customer.referral_code == canonical(code), Customer.redacted_at.is_(None)
-        )
-    )
