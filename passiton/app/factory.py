@@ -44,7 +44,7 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
         webhook_blueprint(
             WebhookIntake(
                 connectors=runtime.connectors,
-                transact=runtime.db.run,
+                record=runtime.db.run_statement,
                 enqueue=runtime.tasks.apply_delivery,
             )
         )

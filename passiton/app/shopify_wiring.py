@@ -25,14 +25,33 @@ if TYPE_CHECKING:
 
 
 class DatabaseShopLookup:
-    """ShopLookup over the shops table."""
+    """ShopLookup over the shops table, remembering the shops it found.
+
+    Every webhook needs its shop's id, and a domain's id never changes while the row exists
+    (uninstalled shops keep theirs); only a redaction deletes the row, after which the
+    delivery's insert fails its foreign key and the receiver calls `forget` and asks again.
+    Unknown domains are not remembered, so a newly installed shop is found at once.
+    Only on PostgreSQL: SQLite can give a deleted shop's id to the next new shop, and a
+    remembered id would then name the wrong shop without failing any foreign key.
+    """
 
     def __init__(self, db: Database) -> None:
         self._db = db
+        self._known: dict[str, int] = {}
+        self._remember = db.engine.dialect.name == "postgresql"
 
     def shop_id_for_domain(self, domain: str) -> int | None:
+        known = self._known.get(domain)
+        if known is not None:
+            return known
         with self._db.sessions() as session:
-            return find_shop_id(session, Platform.SHOPIFY, domain)
+            found = find_shop_id(session, Platform.SHOPIFY, domain)
+        if found is not None and self._remember:
+            self._known[domain] = found
+        return found
+
+    def forget(self) -> None:
+        self._known.clear()
 
 
 class VaultCredentialStore:

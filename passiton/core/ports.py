@@ -136,6 +136,10 @@ class WebhookConnector(Protocol):
         """Events for a verified delivery; empty for topics the program ignores."""
         ...
 
+    def forget_shops(self) -> None:
+        """Drop remembered shop look-ups: a verified delivery named a shop that is gone."""
+        ...
+
 
 class MalformedPayload(Exception):
     """A verified delivery whose body cannot be understood; nothing is written for it."""

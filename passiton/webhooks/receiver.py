@@ -20,12 +20,14 @@ from flask import Blueprint, Response, jsonify, request
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
+from passiton.core.events import Event
 from passiton.core.models import Platform
 from passiton.core.ports import (
     Acknowledge,
     InboundWebhook,
     MalformedPayload,
     Unverified,
+    VerifiedWebhook,
     WebhookConnector,
 )
 from passiton.core.services.deliveries import record_delivery
@@ -45,7 +47,8 @@ class Outcome(StrEnum):
 @dataclass(frozen=True)
 class WebhookIntake:
     connectors: Mapping[str, WebhookConnector]
-    transact: Callable[[Callable[[Session], Any]], Any]
+    record: Callable[[Callable[[Session], Any]], Any]
+    """Runs the one-statement recording of a delivery (`Database.run_statement`)."""
     enqueue: Callable[[int], object]
     """Queues `apply_delivery` for a recorded delivery (runs it inline in immediate mode)."""
 
@@ -64,34 +67,16 @@ def webhook_blueprint(intake: WebhookIntake) -> Blueprint:
             headers={k.lower(): v for k, v in request.headers.items()},
             shop_hint=shop_hint,
         )
-        verdict = connector.verify(inbound)
-        if isinstance(verdict, Unverified):
-            log.info("webhook refused: platform=%s reason=%s", platform, verdict.reason.value)
-            return _error(401, verdict.reason.value, "the delivery could not be verified")
-        if isinstance(verdict, Acknowledge):
-            return jsonify({"status": Outcome.IGNORED.value, "reason": verdict.reason}), 200
-        if verdict.shop_id is None:
+        recorded = _verify_and_record(intake, connector, inbound)
+        if isinstance(recorded, _ShopGone):
+            # A remembered shop was redacted: look the shop up afresh, once.
+            connector.forget_shops()
+            recorded = _verify_and_record(intake, connector, inbound)
+        if isinstance(recorded, _ShopGone):
             return jsonify({"status": Outcome.IGNORED.value, "reason": "unknown_shop"}), 200
-        shop_id = verdict.shop_id
-        try:
-            events = tuple(connector.translate(verdict, inbound))
-        except MalformedPayload as error:
-            log.info("webhook malformed: platform=%s topic=%s", platform, verdict.topic)
-            return _error(400, "malformed_payload", str(error))
-        now = datetime.now(UTC)
-        try:
-            delivery_id = intake.transact(
-                lambda s: record_delivery(
-                    s, Platform(platform), shop_id, verdict.delivery_key, verdict.topic, events, now
-                )
-            )
-        except IntegrityError:
-            # Only the shop foreign key can fail here (duplicates do nothing): the shop was
-            # redacted between verification and the insert, and its deliveries with it.
-            return jsonify({"status": Outcome.IGNORED.value, "reason": "unknown_shop"}), 200
-        except OperationalError:
-            log.exception("database unavailable for webhook %s", verdict.delivery_key)
-            return _error(503, "unavailable", "try again later")
+        if isinstance(recorded, tuple):
+            return recorded
+        verdict, events, delivery_id = recorded.verdict, recorded.events, recorded.delivery_id
         if delivery_id is None:
             outcome = Outcome.DUPLICATE
         elif not events:
@@ -103,7 +88,7 @@ def webhook_blueprint(intake: WebhookIntake) -> Blueprint:
             "webhook %s: platform=%s shop=%s topic=%s delivery=%s events=%d",
             outcome.value,
             platform,
-            shop_id,
+            verdict.shop_id,
             verdict.topic,
             verdict.delivery_key,
             len(events),
@@ -111,6 +96,53 @@ def webhook_blueprint(intake: WebhookIntake) -> Blueprint:
         return jsonify({"status": outcome.value, "events": len(events)}), 200
 
     return bp
+
+
+@dataclass(frozen=True)
+class _Recorded:
+    verdict: VerifiedWebhook
+    events: tuple[Event, ...]
+    delivery_id: int | None
+    """None when the delivery was recorded before (a duplicate)."""
+
+
+class _ShopGone:
+    """The verified shop no longer exists: redacted after verification, or remembered."""
+
+
+def _verify_and_record(
+    intake: WebhookIntake, connector: WebhookConnector, inbound: InboundWebhook
+) -> _Recorded | tuple[Response, int] | _ShopGone:
+    """Verify, translate and record the delivery; an answer when it stops before recording."""
+    platform = connector.platform
+    verdict = connector.verify(inbound)
+    if isinstance(verdict, Unverified):
+        log.info("webhook refused: platform=%s reason=%s", platform, verdict.reason.value)
+        return _error(401, verdict.reason.value, "the delivery could not be verified")
+    if isinstance(verdict, Acknowledge):
+        return jsonify({"status": Outcome.IGNORED.value, "reason": verdict.reason}), 200
+    shop_id = verdict.shop_id
+    if shop_id is None:
+        return jsonify({"status": Outcome.IGNORED.value, "reason": "unknown_shop"}), 200
+    try:
+        events = tuple(connector.translate(verdict, inbound))
+    except MalformedPayload as error:
+        log.info("webhook malformed: platform=%s topic=%s", platform, verdict.topic)
+        return _error(400, "malformed_payload", str(error))
+    now = datetime.now(UTC)
+    try:
+        delivery_id = intake.record(
+            lambda s: record_delivery(
+                s, Platform(platform), shop_id, verdict.delivery_key, verdict.topic, events, now
+            )
+        )
+    except IntegrityError:
+        # Only the shop foreign key can fail here (duplicates do nothing).
+        return _ShopGone()
+    except OperationalError:
+        log.exception("database unavailable for webhook %s", verdict.delivery_key)
+        return _error(503, "unavailable", "try again later")
+    return _Recorded(verdict, events, delivery_id)
 
 
 def _enqueue(intake: WebhookIntake, delivery_id: int) -> None:

@@ -7,10 +7,11 @@ from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from passiton.app.factory import create_app
 from passiton.app.runtime import Runtime
+from passiton.app.shopify_wiring import DatabaseShopLookup
 from passiton.core.fake_store import FakeStoreDirectory
 from passiton.core.models import (
     Customer,
@@ -249,3 +250,52 @@ def test_shop_redact_after_uninstall_deletes_the_shop(
     assert status == 200
     assert count(shopify_runtime, Shop) == 0
     assert count(shopify_runtime, Customer) == 0
+
+
+def test_a_shop_reinstalled_after_redaction_gets_its_deliveries(
+    web: FlaskClient, shopify_runtime: Runtime, shop_id: int
+) -> None:
+    post(web, paid_order(order_id=1), "orders/paid", delivery="first")  # the shop is remembered
+    post(web, fixture("app_uninstalled.json"), "app/uninstalled", delivery="bye")
+    post(web, fixture("shop_redact.json"), "shop/redact", delivery="redact")
+    assert count(shopify_runtime, Shop) == 0
+    # Another shop first, so that even SQLite (which reuses freed ids) gives a new id.
+    for domain in ("other-shop.myshopify.com", SHOP):
+        again = shopify_runtime.db.run(
+            lambda s, d=domain: install_shop(s, platform=Platform.SHOPIFY, domain=d).id  # type: ignore[misc]
+        )
+    assert again != shop_id
+
+    status, answer = post(web, paid_order(order_id=2), "orders/paid", delivery="after")
+
+    assert (status, answer["status"]) == (200, "accepted")
+    with shopify_runtime.db.sessions() as session:
+        assert session.scalars(select(WebhookDelivery.shop_id)).all() == [again]
+        assert session.scalars(select(Customer.shop_id)).all() == [again]
+
+
+def test_a_found_shop_is_remembered_until_forgotten_on_postgresql(
+    shopify_runtime: Runtime, shop_id: int
+) -> None:
+    lookup = DatabaseShopLookup(shopify_runtime.db)
+    statements: list[str] = []
+
+    def seen(*args: Any) -> None:
+        if args[2].startswith("SELECT"):
+            statements.append(args[2])
+
+    remembers = shopify_runtime.db.engine.dialect.name == "postgresql"
+    event.listen(shopify_runtime.db.engine, "before_cursor_execute", seen)
+    try:
+        assert lookup.shop_id_for_domain("stranger.myshopify.com") is None
+        assert lookup.shop_id_for_domain("stranger.myshopify.com") is None
+        assert len(statements) == 2  # an unknown shop is asked for every time
+        assert lookup.shop_id_for_domain(SHOP) == shop_id
+        assert lookup.shop_id_for_domain(SHOP) == shop_id
+        # SQLite reuses a deleted shop's id, so there the shop is asked for every time too.
+        assert len(statements) == (3 if remembers else 4)
+        lookup.forget()
+        assert lookup.shop_id_for_domain(SHOP) == shop_id
+        assert len(statements) == (4 if remembers else 5)
+    finally:
+        event.remove(shopify_runtime.db.engine, "before_cursor_execute", seen)

@@ -71,3 +71,6 @@ class FakeWebhooks:
         except (ValueError, KeyError, TypeError, ArithmeticError) as error:
             raise MalformedPayload(f"unreadable order: {type(error).__name__}") from error
         return [OrderChanged(state)]
+
+    def forget_shops(self) -> None:
+        """The look-up callable is asked on every delivery; nothing is remembered."""

@@ -41,6 +41,9 @@ class ShopLookup(Protocol):
 
     def shop_id_for_domain(self, domain: str) -> int | None: ...
 
+    def forget(self) -> None:
+        """Drop remembered shops (a look-up that remembers none does nothing)."""
+
 
 Translator = Callable[[dict[str, Any]], list[ev.Event]]
 
@@ -155,3 +158,6 @@ class ShopifyWebhooks:
         if translator is None:
             return []
         return translator(load_object(inbound.body))
+
+    def forget_shops(self) -> None:
+        self._shops.forget()

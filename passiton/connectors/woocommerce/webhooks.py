@@ -76,6 +76,9 @@ class WooCommerceWebhooks:
             return []
         return translator(_json_object(inbound.body))
 
+    def forget_shops(self) -> None:
+        """Nothing to forget: the shop comes from the delivery URL, its secret is read each time."""
+
 
 def signature_valid(body: bytes, signature: str, secret: str) -> bool:
     """Base64 HMAC-SHA256 of the raw body, compared in constant time."""
