@@ -14,10 +14,10 @@ from passiton.app.config import Settings
 from passiton.app.factory import create_app
 from passiton.app.runtime import build_runtime
 from passiton.sandbox.faults import FaultSettings
-from passiton.sandbox.scenario import Outcome, ShopifyScenario
 from passiton.sandbox.server import Sandbox
 from passiton.sandbox.shopify_oauth import ShopifyApp
-from passiton.sandbox.storefront import ScenarioFailed
+from passiton.sandbox.shopify_scenario import ShopifyScenario
+from passiton.sandbox.story import Outcome, ScenarioFailed
 
 FAULT_RATE = 0.2
 
