@@ -48,6 +48,10 @@ class WooOrder:
     modified: datetime
     status: str = "processing"
     refunds: list[tuple[int, Decimal]] = field(default_factory=list)
+    created: datetime = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.created = self.modified
 
 
 def gmt(moment: datetime) -> str:
@@ -162,13 +166,20 @@ class WooStoreData:
 def order_body(order: WooOrder) -> dict[str, Any]:
     """GET /orders/<id>, which is also the webhook body."""
     buyer = order.buyer
+    # The store's timezone is UTC, so the local dates equal the `_gmt` ones.
     return {
         "id": order.order_id,
+        "parent_id": 0,
+        "number": str(order.order_id),
+        "created_via": "checkout",
         "status": order.status,
         "currency": "EUR",
-        "date_created_gmt": gmt(order.modified),
+        "date_created": gmt(order.created),
+        "date_created_gmt": gmt(order.created),
+        "date_modified": gmt(order.modified),
         "date_modified_gmt": gmt(order.modified),
-        "date_paid_gmt": gmt(order.modified),
+        "date_paid": gmt(order.created),
+        "date_paid_gmt": gmt(order.created),
         "total": f"{order.total:.2f}",
         "customer_id": buyer.customer_id,
         "billing": {
@@ -185,7 +196,16 @@ def order_body(order: WooOrder) -> dict[str, Any]:
             "postcode": buyer.postcode,
             "country": buyer.country,
         },
-        "line_items": [{"id": 1, "name": "Ring", "quantity": 1, "total": f"{order.total:.2f}"}],
+        "line_items": [
+            {
+                "id": 1,
+                "name": "Ring",
+                "quantity": 1,
+                "subtotal": f"{order.total:.2f}",
+                "total": f"{order.total:.2f}",
+                "price": float(order.total),  # a JSON number, unlike the money strings
+            }
+        ],
         "coupon_lines": [{"id": 1, "code": c, "discount": "0.00"} for c in order.codes],
         "meta_data": [],
         "refunds": [
