@@ -12,7 +12,7 @@ from typing import Any
 
 from passiton.sandbox import storefront
 from passiton.sandbox.shopify_orders import Buyer, order_webhook_body, refund_webhook_body
-from passiton.sandbox.story import Outcome, Referrer, Story, expect
+from passiton.sandbox.story import Referrer, Story, expect
 from passiton.sandbox.webhook_sender import WebhookSender
 
 SHOP = "anna-rings.myshopify.com"
@@ -24,7 +24,7 @@ FRIENDS = (
 
 
 @dataclass
-class ShopifyScenario(Story):
+class ShopifyScenario(Story[Buyer, int]):
     def __post_init__(self) -> None:
         self.sender = WebhookSender(storefront.flask_transport(self.web), self.sandbox.faults)
         self.secret = self.runtime.settings.shopify_api_secret or ""
@@ -41,21 +41,9 @@ class ShopifyScenario(Story):
     def referrer(self) -> Referrer:
         return Referrer(ANNA.first_name, str(ANNA.customer_id))
 
-    def run(self) -> Outcome:
-        """Every step in order; raises ScenarioFailed when an expectation does not hold."""
-        self.install()
-        link = self.referrer_buys()
-        codes = [self.friend_claims(link, friend) for friend in FRIENDS]
-        orders = [
-            self.friend_buys(friend, code) for friend, code in zip(FRIENDS, codes, strict=True)
-        ]
-        self.expect_balance(2000, 0, "both friends' orders credit Anna, pending")
-        self.refund(orders[1])
-        self.expect_balance(1000, 0, "the refund reverses Cleo's credit")
-        self.approve(6)
-        self.expect_balance(0, 1000, "approval makes Anna's points available")
-        self.redeem()
-        return self.outcome
+    @property
+    def friends(self) -> tuple[Buyer, Buyer]:
+        return FRIENDS
 
     def install(self) -> None:
         self.say(f"1. The merchant installs Passiton on {SHOP} (OAuth code grant).")

@@ -11,6 +11,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import Generic, TypeVar
 
 from flask.testing import FlaskClient
 from sqlalchemy import select
@@ -27,6 +28,8 @@ MAX_SETTLE_ROUNDS = 12
 RETURN_WINDOW_PASSED = timedelta(days=31)
 
 Say = Callable[[str], None]
+Friend = TypeVar("Friend")
+Order = TypeVar("Order")
 
 
 class ScenarioFailed(Exception):
@@ -58,8 +61,11 @@ class Referrer:
 
 
 @dataclass
-class Story(ABC):
-    """One referral told step by step against one shop of the sandbox."""
+class Story(ABC, Generic[Friend, Order]):
+    """One referral told step by step against one shop of the sandbox.
+
+    Every platform tells the same story (`run`); each says how its steps happen there.
+    """
 
     runtime: Runtime
     web: FlaskClient
@@ -84,9 +90,51 @@ class Story(ABC):
     def referrer(self) -> Referrer:
         """The buyer whose link the friends follow."""
 
+    @property
     @abstractmethod
+    def friends(self) -> tuple[Friend, Friend]:
+        """The two friends who follow the referrer's link; the second one's order is refunded."""
+
     def run(self) -> Outcome:
         """Every step in order; raises ScenarioFailed when an expectation does not hold."""
+        self.install()
+        link = self.referrer_buys()
+        codes = [self.friend_claims(link, friend) for friend in self.friends]
+        orders = [
+            self.friend_buys(friend, code) for friend, code in zip(self.friends, codes, strict=True)
+        ]
+        name = self.referrer.name
+        self.expect_balance(2000, 0, f"both friends' orders credit {name}, pending")
+        self.refund(orders[1])
+        self.expect_balance(1000, 0, "the refund reverses the second friend's credit")
+        self.approve(6)
+        self.expect_balance(0, 1000, f"approval makes {name}'s points available")
+        self.redeem()
+        return self.outcome
+
+    @abstractmethod
+    def install(self) -> None:
+        """1. The merchant installs or connects the shop; webhooks and the friend pool are set."""
+
+    @abstractmethod
+    def referrer_buys(self) -> str:
+        """2. The referrer's paid order reaches Passiton; returns their referral code."""
+
+    @abstractmethod
+    def friend_claims(self, link: str, friend: Friend) -> str:
+        """3. A friend claims a code at /r/<link>; returns the code."""
+
+    @abstractmethod
+    def friend_buys(self, friend: Friend, code: str) -> Order:
+        """4. The friend pays with the code and the store tells Passiton."""
+
+    @abstractmethod
+    def refund(self, order: Order) -> None:
+        """5. The merchant refunds the order in full and the store tells Passiton."""
+
+    @abstractmethod
+    def redeem(self) -> None:
+        """7. The referrer turns 500 points into a reward code created on the store."""
 
     def approve(self, step: int) -> None:
         """The approval job, as if the return window had passed."""
