@@ -34,7 +34,10 @@ UNAUTHENTICATED = {
     "GET": ("woocommerce_rest_cannot_view", "Sorry, you cannot list resources."),
     "POST": ("woocommerce_rest_cannot_create", "Sorry, you are not allowed to create resources."),
     "PUT": ("woocommerce_rest_cannot_edit", "Sorry, you are not allowed to edit this resource."),
-    "DELETE": ("woocommerce_rest_cannot_delete", "Sorry, you are not allowed to delete it."),
+    "DELETE": (
+        "woocommerce_rest_cannot_delete",
+        "Sorry, you are not allowed to delete this resource.",
+    ),
 }
 READS = frozenset({"GET", "HEAD"})
 
