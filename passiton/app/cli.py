@@ -151,11 +151,19 @@ def reconcile(shop_ref: str | None) -> None:
 @click.option("--faults", is_flag=True, help="Make 20 % of store calls fail and drop webhooks.")
 @click.option("--var-dir", type=click.Path(path_type=Path), default=None, help="Keep data here.")
 @click.option("--seed", default=7, show_default=True, type=int, help="Seed for the faults.")
-def sandbox(faults: bool, var_dir: Path | None, seed: int) -> None:
+@click.option(
+    "--platform",
+    type=click.Choice(["shopify", "woocommerce", "both"]),
+    default="both",
+    show_default=True,
+    help="Whose story to tell (both: Shopify, then WooCommerce).",
+)
+def sandbox(faults: bool, var_dir: Path | None, seed: int, platform: str) -> None:
     """Run a whole referral against a local sandbox store and explain each step."""
     from passiton.app.sandbox_command import run_sandbox
 
-    run_sandbox(var_dir, faults, seed)
+    platforms = ("shopify", "woocommerce") if platform == "both" else (platform,)
+    run_sandbox(var_dir, faults, seed, platforms)
 
 
 def _find_shop(session: Session, ref: str) -> Shop:

@@ -1,7 +1,8 @@
 """The sandbox store as one WSGI app, served on 127.0.0.1 in a background thread.
 
 Shopify shops live under `/shopify/<shop>/admin/…` (point SHOPIFY_ADMIN_URL_TEMPLATE at
-`<url>/shopify/{shop}`); the WooCommerce store is the sandbox URL itself (`/wp-json/wc/v3/…`).
+`<url>/shopify/{shop}`); the WooCommerce store is the sandbox URL itself (`/wp-json/wc/v3/…`,
+`/wc-auth/v1/…`).
 """
 
 from __future__ import annotations
@@ -19,7 +20,10 @@ from passiton.sandbox.clock import SandboxClock
 from passiton.sandbox.faults import FaultInjector, FaultSettings
 from passiton.sandbox.shopify_admin import Bucket, ShopifyAdmin
 from passiton.sandbox.shopify_oauth import OAuthError, ShopifyApp
+from passiton.sandbox.wc_auth import wc_auth_blueprint
+from passiton.sandbox.webhook_sender import Transport
 from passiton.sandbox.woocommerce_rest import woocommerce_blueprint
+from passiton.sandbox.woocommerce_site import WooSite
 from passiton.sandbox.woocommerce_store import WooBuyer, WooOrder, WooStoreData
 
 HOST = "127.0.0.1"
@@ -47,13 +51,27 @@ class Sandbox:
     ) -> None:
         self.clock = clock or SandboxClock()
         self.shopify = ShopifyAdmin(shopify_app, self.clock, bucket)
-        self.woo_keys = woo_keys
-        self.woo = WooStoreData()
-        self.woo_lock = threading.RLock()
-        self.woo_calls: Counter[str] = Counter()
         self.faults = FaultInjector(faults or FaultSettings.off())
+        self.woo_site = WooSite(self.clock, self.faults, woo_keys)
         self._server: BaseWSGIServer | None = None
         self._thread: threading.Thread | None = None
+
+    @property
+    def woo(self) -> WooStoreData:
+        """The WooCommerce store's coupons, orders and webhooks."""
+        return self.woo_site.data
+
+    @property
+    def woo_lock(self) -> threading.RLock:
+        return self.woo_site.lock
+
+    @property
+    def woo_calls(self) -> Counter[str]:
+        return self.woo_site.calls
+
+    def deliver_to(self, transport: Transport) -> None:
+        """Send what the WooCommerce store sends (pings, webhooks, wc-auth keys) this way."""
+        self.woo_site.transport = transport
 
     @property
     def url(self) -> str:
@@ -72,6 +90,7 @@ class Sandbox:
         self._server = make_server(
             HOST, 0, self.wsgi_app(), threaded=True, request_handler=_QuietHandler
         )
+        self.woo_site.home_url = self.url
         self._thread = threading.Thread(
             target=self._server.serve_forever, args=(0.05,), daemon=True
         )
@@ -101,9 +120,8 @@ class Sandbox:
     def place_woo_order(
         self, buyer: WooBuyer, total: Decimal, codes: tuple[str, ...] = ()
     ) -> WooOrder:
-        """A paid WooCommerce order."""
-        with self.woo_lock:
-            return self.woo.place_order(buyer, total, codes, self.clock.now())
+        """A paid WooCommerce order (its webhooks are sent by `woo_site.notify`)."""
+        return self.woo_site.place_order(buyer, total, codes)
 
     def api_calls(self) -> Counter[str]:
         """Every store API call served, by operation (Shopify root field or REST route)."""
@@ -120,7 +138,8 @@ class Sandbox:
 
         @app.before_request
         def inject_faults() -> Any:
-            # Only the APIs misbehave; OAuth pages stay up so a merchant can always install.
+            # Only the APIs misbehave; OAuth and wc-auth pages stay up so a merchant can
+            # always install or connect.
             if not ("/admin/api/" in request.path or request.path.startswith("/wp-json/")):
                 return None
             fault = self.faults.before_call()
@@ -162,7 +181,6 @@ class Sandbox:
         def not_found(_: Exception) -> tuple[Response, int]:
             return jsonify({"code": "rest_no_route", "message": "No route was found"}), 404
 
-        app.register_blueprint(
-            woocommerce_blueprint(self.woo, self.woo_keys, self.woo_lock, self.woo_calls)
-        )
+        app.register_blueprint(woocommerce_blueprint(self.woo_site))
+        app.register_blueprint(wc_auth_blueprint(self.woo_site))
         return app

@@ -2,7 +2,7 @@
 
 The merchant's install goes through the sandbox's authorize page (which signs the callback
 like Shopify), storefront widget calls are signed like Shopify's app proxy signs them, and
-friends claim codes on Passiton's landing page.
+friends claim codes on Passiton's landing page (on either platform).
 """
 
 from __future__ import annotations
@@ -11,22 +11,14 @@ import hashlib
 import hmac
 import time
 from typing import Any
-from urllib.parse import parse_qs, urlencode, urlsplit
+from urllib.parse import SplitResult, parse_qs, urlencode, urlsplit
 
 import requests
+from flask import Flask
 from flask.testing import FlaskClient
 
+from passiton.sandbox.story import expect
 from passiton.sandbox.webhook_sender import Transport
-
-
-class ScenarioFailed(Exception):
-    """An expectation of the sandbox run did not hold."""
-
-
-def expect(condition: bool, message: str) -> None:
-    """Stop the run with `message` unless `condition` holds."""
-    if not condition:
-        raise ScenarioFailed(message)
 
 
 def path_of(url: str) -> str:
@@ -88,13 +80,18 @@ def redeem(
 
 def claim(web: FlaskClient, link_code: str, email: str) -> str:
     """A friend opens the link, enters an e-mail and is sent to the store with a code."""
+    target = claim_target(web, link_code, email)
+    expect(parse_qs(target.query) == {"redirect": ["/"]}, "claim did not redirect to the store")
+    return target.path.removeprefix("/discount/")
+
+
+def claim_target(web: FlaskClient, link_code: str, email: str) -> SplitResult:
+    """Open `/r/<code>`, claim with `email`, and return where Passiton sends the friend."""
     page = web.get(f"/r/{link_code}")
     expect(page.status_code == 200, f"/r/{link_code} answered {page.status_code}")
     answer = web.post(f"/r/{link_code}", data={"email": email})
     expect(answer.status_code == 303, f"claim answered {answer.status_code}")
-    target = urlsplit(answer.headers["Location"])
-    expect(parse_qs(target.query) == {"redirect": ["/"]}, "claim did not redirect to the store")
-    return target.path.removeprefix("/discount/")
+    return urlsplit(answer.headers["Location"])
 
 
 def flask_transport(web: FlaskClient) -> Transport:
@@ -102,5 +99,14 @@ def flask_transport(web: FlaskClient) -> Transport:
 
     def post(url: str, body: bytes, headers: dict[str, str]) -> int:
         return web.post(path_of(url), data=body, headers=headers).status_code
+
+    return post
+
+
+def app_transport(app: Flask) -> Transport:
+    """Like `flask_transport`, with a fresh client per request: a store calling on its own."""
+
+    def post(url: str, body: bytes, headers: dict[str, str]) -> int:
+        return app.test_client().post(path_of(url), data=body, headers=headers).status_code
 
     return post

@@ -20,6 +20,7 @@ import requests
 
 from passiton.sandbox.faults import FaultInjector
 
+HOOKSHOT = "WooCommerce/10.0.2 Hookshot (WordPress/6.8.3)"
 Transport = Callable[[str, bytes, dict[str, str]], int]
 """POST (url, body, headers) to Passiton and return the HTTP status."""
 
@@ -42,6 +43,7 @@ class WebhookSender:
     faults: FaultInjector
     sent: list[tuple[str, int]] = field(default_factory=list)
     dropped: list[str] = field(default_factory=list)
+    pings: list[tuple[int, int]] = field(default_factory=list)
 
     def shopify(
         self, url: str, shop: str, topic: str, payload: dict[str, Any], secret: str
@@ -61,22 +63,41 @@ class WebhookSender:
         return self._send(url, topic, body, headers)
 
     def woocommerce(
-        self, url: str, store_url: str, topic: str, payload: dict[str, Any], secret: str
+        self,
+        url: str,
+        store_url: str,
+        topic: str,
+        payload: dict[str, Any],
+        secret: str,
+        webhook_id: int = 1,
     ) -> int | None:
         """A WooCommerce delivery; None when it was dropped."""
-        body = json.dumps(payload).encode()
+        # wp_json_encode escapes slashes too (`http:\/\/…`): sign the bytes as sent.
+        body = json.dumps(payload, separators=(",", ":")).replace("/", "\\/").encode()
         resource, event = topic.split(".", 1)
         headers = {
             "Content-Type": "application/json",
+            "User-Agent": HOOKSHOT,
             "X-WC-Webhook-Source": f"{store_url}/",
             "X-WC-Webhook-Topic": topic,
             "X-WC-Webhook-Resource": resource,
             "X-WC-Webhook-Event": event,
             "X-WC-Webhook-Signature": sign(body, secret),
-            "X-WC-Webhook-ID": "1",
+            "X-WC-Webhook-ID": str(webhook_id),
             "X-WC-Webhook-Delivery-ID": uuid.uuid4().hex,
         }
         return self._send(url, topic, body, headers)
+
+    def woocommerce_ping(self, url: str, webhook_id: int) -> int:
+        """The unsigned ping a new webhook sends; never dropped.
+
+        WooCommerce sends it synchronously while saving the webhook, not from the WP-Cron
+        queue that loses deliveries, so the faults leave it alone.
+        """
+        headers = {"Content-Type": "application/x-www-form-urlencoded", "User-Agent": HOOKSHOT}
+        status = self.transport(url, f"webhook_id={webhook_id}".encode(), headers)
+        self.pings.append((webhook_id, status))
+        return status
 
     def _send(self, url: str, topic: str, body: bytes, headers: dict[str, str]) -> int | None:
         if self.faults.drop_webhook():

@@ -2,21 +2,14 @@
 
 from __future__ import annotations
 
-import base64
-import threading
-from collections import Counter
 from collections.abc import Callable
-from datetime import UTC, datetime
 from typing import Any
 
 from flask import Blueprint, Response, jsonify, request
 
-from passiton.sandbox.woocommerce_store import (
-    CouponRefused,
-    WooStoreData,
-    gmt,
-    order_body,
-)
+from passiton.sandbox.woocommerce_auth import Refusal, RestCall
+from passiton.sandbox.woocommerce_site import WooSite
+from passiton.sandbox.woocommerce_store import CouponRefused, gmt, order_body
 
 BATCH_LIMIT = 100
 MAX_PER_PAGE = 100
@@ -29,20 +22,19 @@ def error(status: int, code: str, message: str) -> tuple[Response, int]:
     return jsonify({"code": code, "message": message, "data": {"status": status}}), status
 
 
-def woocommerce_blueprint(
-    store: WooStoreData,
-    keys: tuple[str, str],
-    lock: threading.RLock,
-    calls: Counter[str],
-) -> Blueprint:
-    """Routes for one store whose REST key pair is `keys`."""
+def woocommerce_blueprint(site: WooSite) -> Blueprint:
+    """Routes for one store; every call must be signed with one of its keys."""
     bp = Blueprint("woocommerce", __name__, url_prefix="/wp-json/wc/v3")
+    store, lock = site.data, site.lock
 
     @bp.before_request
     def authenticate() -> tuple[Response, int] | None:
-        calls[f"{request.method} /{request.path.split('/wc/v3/', 1)[-1]}"] += 1
-        if _consumer_key() != keys[0]:
-            return error(401, "woocommerce_rest_authentication_error", "Invalid signature.")
+        site.calls[f"{request.method} /{request.path.split('/wc/v3/', 1)[-1]}"] += 1
+        now = int(site.clock.now().timestamp())
+        with lock:
+            verdict = site.keys.authenticate(_rest_call(site.home_url), now)
+        if isinstance(verdict, Refusal):
+            return error(401, verdict.code, verdict.message)
         return None
 
     @bp.post("/coupons/batch")
@@ -109,11 +101,10 @@ def woocommerce_blueprint(
         if not body.get("topic") or not body.get("delivery_url"):
             return error(400, "rest_missing_callback_param", "Missing parameter(s): topic")
         with lock:
-            hook_id = max(store.webhooks, default=0) + 1
-            # `status` is ignored on create: a new webhook is always active.
-            name = body.get("name") or f"Webhook created on {gmt(datetime.now(UTC))}"
-            store.webhooks[hook_id] = {**body, "id": hook_id, "name": name, "status": "active"}
-            shown = {k: store.webhooks[hook_id][k] for k in WEBHOOK_FIELDS}
+            hook = store.create_webhook(body, site.clock.now())
+            shown = {k: hook[k] for k in WEBHOOK_FIELDS}
+        # The REST controller pings the delivery URL before answering, whatever the ping gets.
+        site.ping(hook["id"])
         return jsonify(shown), 201
 
     @bp.put("/webhooks/<int:hook_id>")
@@ -123,8 +114,11 @@ def woocommerce_blueprint(
             hook = store.webhooks.get(hook_id)
             if hook is None:
                 return error(404, "woocommerce_rest_webhook_invalid_id", "Invalid ID.")
-            hook.update({k: v for k, v in body.items() if k in ("name", "status", "secret")})
-            return jsonify({k: hook[k] for k in WEBHOOK_FIELDS})
+            store.update_webhook(hook, body)
+            shown = {k: hook[k] for k in WEBHOOK_FIELDS}
+        # Saving an active webhook that was never delivered to pings it again.
+        site.ping(hook_id)
+        return jsonify(shown)
 
     @bp.delete("/webhooks/<int:hook_id>")
     def webhook_delete(hook_id: int) -> Any:
@@ -137,20 +131,15 @@ def woocommerce_blueprint(
     return bp
 
 
-def _consumer_key() -> str | None:
-    """The key from OAuth 1.0a query parameters (plain http) or Basic auth (https).
+def _rest_call(home: str) -> RestCall:
+    """The request as WooCommerce authenticates it.
 
-    The OAuth signature itself is not checked: the sandbox only tells whose key it is.
+    PHP's `$_GET` keeps the last of repeated parameters (the `woocommerce` library sends its
+    query twice in OAuth mode), and form fields (`$_POST`) are signed too; JSON bodies are not.
     """
-    if request.args.get("oauth_signature"):
-        return request.args.get("oauth_consumer_key")
-    header = request.headers.get("Authorization", "")
-    if header.startswith("Basic "):
-        try:
-            return base64.b64decode(header[6:]).decode().split(":", 1)[0]
-        except (ValueError, UnicodeDecodeError):
-            return None
-    return None
+    params = {k: request.args.getlist(k)[-1] for k in request.args}
+    params.update({k: request.form.getlist(k)[-1] for k in request.form})
+    return RestCall(request.method, f"{home}{request.path}", params)
 
 
 def _item(action: Callable[[dict[str, Any]], dict[str, Any]], item: Any) -> dict[str, Any]:

@@ -8,12 +8,14 @@ entry in `refunds[]` and only a full refund changes the order's status.
 from __future__ import annotations
 
 import itertools
+import secrets
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 ALREADY_EXISTS = "woocommerce_rest_coupon_code_already_exists"
+WEBHOOK_EDITABLE = ("name", "status", "secret", "delivery_url")
 
 
 class CouponRefused(Exception):
@@ -46,6 +48,10 @@ class WooOrder:
     modified: datetime
     status: str = "processing"
     refunds: list[tuple[int, Decimal]] = field(default_factory=list)
+    created: datetime = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.created = self.modified
 
 
 def gmt(moment: datetime) -> str:
@@ -100,16 +106,29 @@ class WooStoreData:
     def place_order(
         self, buyer: WooBuyer, total: Decimal, codes: tuple[str, ...], now: datetime
     ) -> WooOrder:
-        """A paid order (status processing); its coupons must exist and not be expired."""
-        for code in codes:
-            coupon = self.coupon_by_code(code)
-            expires = coupon.get("date_expires_gmt") if coupon else None
-            if coupon is None or (expires and str(expires) < gmt(now)):
-                raise ValueError(f"the checkout refuses coupon {code}")
+        """A paid order (status processing); the checkout applies each coupon's rules."""
+        coupons = [self._usable_coupon(code, buyer, now) for code in codes]
+        for coupon in coupons:
             coupon["usage_count"] += 1
         order = WooOrder(next(self._ids), buyer, total, tuple(c.lower() for c in codes), now)
         self.orders[order.order_id] = order
         return order
+
+    def _usable_coupon(self, code: str, buyer: WooBuyer, now: datetime) -> dict[str, Any]:
+        """The coupon, or ValueError: the checkout refuses it (unknown, expired, used, not hers)."""
+        coupon = self.coupon_by_code(code)
+        if coupon is None:
+            raise ValueError(f"the checkout refuses coupon {code}: it does not exist")
+        expires = coupon.get("date_expires_gmt")
+        if expires and str(expires) < gmt(now):
+            raise ValueError(f"the checkout refuses coupon {code}: it has expired")
+        limit = coupon.get("usage_limit")
+        if limit and coupon["usage_count"] >= int(limit):
+            raise ValueError(f"the checkout refuses coupon {code}: its usage limit is reached")
+        allowed = [str(e).lower() for e in coupon.get("email_restrictions") or []]
+        if allowed and buyer.email.lower() not in allowed:
+            raise ValueError(f"the checkout refuses coupon {code}: it is not for {buyer.email}")
+        return coupon
 
     def refund(self, order_id: int, amount: Decimal, now: datetime) -> None:
         """A refund; the whole total back makes the order `refunded`."""
@@ -119,17 +138,48 @@ class WooStoreData:
             order.status = "refunded"
         order.modified = now
 
+    def create_webhook(self, body: dict[str, Any], now: datetime) -> dict[str, Any]:
+        """POST /webhooks: always active (`status` is ignored), pinged before it delivers."""
+        hook_id = max(self.webhooks, default=0) + 1
+        self.webhooks[hook_id] = {
+            "id": hook_id,
+            "name": str(body.get("name") or f"Webhook created on {gmt(now)}"),
+            "topic": str(body["topic"]),
+            "delivery_url": str(body["delivery_url"]),
+            # Without a secret WooCommerce makes one up; it can never be read back.
+            "secret": str(body.get("secret") or secrets.token_urlsafe(36)),
+            "status": "active",
+            "pending_delivery": True,
+            "failure_count": 0,
+        }
+        return self.webhooks[hook_id]
+
+    def update_webhook(self, hook: dict[str, Any], body: dict[str, Any]) -> None:
+        """PUT /webhooks/<id>: a new delivery URL has to be pinged again."""
+        if body.get("delivery_url") and body["delivery_url"] != hook["delivery_url"]:
+            hook["pending_delivery"] = True
+        if body.get("status") == "active":
+            hook["failure_count"] = 0
+        hook.update({k: v for k, v in body.items() if k in WEBHOOK_EDITABLE})
+
 
 def order_body(order: WooOrder) -> dict[str, Any]:
     """GET /orders/<id>, which is also the webhook body."""
     buyer = order.buyer
+    # The store's timezone is UTC, so the local dates equal the `_gmt` ones.
     return {
         "id": order.order_id,
+        "parent_id": 0,
+        "number": str(order.order_id),
+        "created_via": "checkout",
         "status": order.status,
         "currency": "EUR",
-        "date_created_gmt": gmt(order.modified),
+        "date_created": gmt(order.created),
+        "date_created_gmt": gmt(order.created),
+        "date_modified": gmt(order.modified),
         "date_modified_gmt": gmt(order.modified),
-        "date_paid_gmt": gmt(order.modified),
+        "date_paid": gmt(order.created),
+        "date_paid_gmt": gmt(order.created),
         "total": f"{order.total:.2f}",
         "customer_id": buyer.customer_id,
         "billing": {
@@ -146,7 +196,16 @@ def order_body(order: WooOrder) -> dict[str, Any]:
             "postcode": buyer.postcode,
             "country": buyer.country,
         },
-        "line_items": [{"id": 1, "name": "Ring", "quantity": 1, "total": f"{order.total:.2f}"}],
+        "line_items": [
+            {
+                "id": 1,
+                "name": "Ring",
+                "quantity": 1,
+                "subtotal": f"{order.total:.2f}",
+                "total": f"{order.total:.2f}",
+                "price": float(order.total),  # a JSON number, unlike the money strings
+            }
+        ],
         "coupon_lines": [{"id": 1, "code": c, "discount": "0.00"} for c in order.codes],
         "meta_data": [],
         "refunds": [

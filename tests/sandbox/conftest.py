@@ -118,3 +118,15 @@ def woo_store(sandbox: Sandbox, repaired: list[bool] | None = None) -> WooCommer
         on_webhooks_repaired=(lambda: repaired.append(True)) if repaired is not None else None,
         clock=lambda: now(sandbox),
     )
+
+
+@dataclass
+class Recorder:
+    """A transport that records what the store sends and answers with `status`."""
+
+    status: int = 200
+    posts: list[tuple[str, bytes, dict[str, str]]] = field(default_factory=list)
+
+    def __call__(self, url: str, body: bytes, headers: dict[str, str]) -> int:
+        self.posts.append((url, body, headers))
+        return self.status

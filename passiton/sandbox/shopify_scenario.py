@@ -1,29 +1,18 @@
-"""The sandbox scenario: one Shopify shop's referral program from install to reward code.
+"""The Shopify sandbox story: one shop's referral program from install to reward code.
 
 Everything Passiton does here goes through its real HTTP app and real Shopify connector;
-only Shopify is the sandbox. With faults on, failed store calls are left to the program's own
-safety nets (the task sweep, reconciliation), which is what the run demonstrates.
+only Shopify is the sandbox.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from flask.testing import FlaskClient
-from sqlalchemy import select
-
-from passiton.app.runtime import Runtime
-from passiton.core.models import Customer, RewardCode, RewardCodeStatus, Shop
-from passiton.core.ports import StoreError
-from passiton.core.services import approvals, reconciliation
 from passiton.sandbox import storefront
-from passiton.sandbox.server import Sandbox
 from passiton.sandbox.shopify_orders import Buyer, order_webhook_body, refund_webhook_body
-from passiton.sandbox.storefront import ScenarioFailed, expect
+from passiton.sandbox.story import Referrer, Story, expect
 from passiton.sandbox.webhook_sender import WebhookSender
 
 SHOP = "anna-rings.myshopify.com"
@@ -32,48 +21,29 @@ FRIENDS = (
     Buyer(8001, "ben@example.com", "Ben", "2 Elm Street", "20095", "+49 40 2000"),
     Buyer(8002, "cleo@example.com", "Cleo", "3 Oak Lane", "80331", "+49 89 3000"),
 )
-MAX_SETTLE_ROUNDS = 12
-"""Bounded retries: with 20 % faults a step almost never needs more than three."""
-
-Say = Callable[[str], None]
 
 
 @dataclass
-class Outcome:
-    """What the run did, for the summary."""
-
-    balances: dict[str, tuple[int, int]] = field(default_factory=dict)
-    reward_codes: list[str] = field(default_factory=list)
-    friend_codes_on_store: int = 0
-    settle_rounds: int = 0
-
-
-@dataclass
-class ShopifyScenario:
-    runtime: Runtime
-    web: FlaskClient
-    sandbox: Sandbox
-    say: Say
-    outcome: Outcome = field(default_factory=Outcome)
-
+class ShopifyScenario(Story[Buyer, int]):
     def __post_init__(self) -> None:
         self.sender = WebhookSender(storefront.flask_transport(self.web), self.sandbox.faults)
         self.secret = self.runtime.settings.shopify_api_secret or ""
 
-    def run(self) -> Outcome:
-        """Every step in order; raises ScenarioFailed when an expectation does not hold."""
-        self.install()
-        link = self.referrer_buys()
-        codes = [self.friend_claims(link, friend) for friend in FRIENDS]
-        orders = [
-            self.friend_buys(friend, code) for friend, code in zip(FRIENDS, codes, strict=True)
-        ]
-        self.expect_balance(2000, 0, "both friends' orders credit Anna, pending")
-        self.refund(orders[1])
-        self.expect_balance(1000, 0, "the refund reverses Cleo's credit")
-        self.approve()
-        self.redeem()
-        return self.outcome
+    @property
+    def title(self) -> str:
+        return f"Shopify: one referral on {SHOP}"
+
+    @property
+    def domain(self) -> str:
+        return SHOP
+
+    @property
+    def referrer(self) -> Referrer:
+        return Referrer(ANNA.first_name, str(ANNA.customer_id))
+
+    @property
+    def friends(self) -> tuple[Buyer, Buyer]:
+        return FRIENDS
 
     def install(self) -> None:
         self.say(f"1. The merchant installs Passiton on {SHOP} (OAuth code grant).")
@@ -118,17 +88,11 @@ class ShopifyScenario:
         self.deliver("refunds/create", refund_webhook_body(order, refund_id, Decimal("80.00")))
         self.deliver("orders/updated", order_webhook_body(order))
 
-    def approve(self) -> None:
-        later = datetime.now(UTC) + timedelta(days=31)
-        approved = self.runtime.db.run(lambda s: approvals.approve_due(s, later))
-        self.say(f"6. 31 days later the return window has passed: {approved} credit approved.")
-        self.expect_balance(0, 1000, "approval makes Anna's points available")
-
     def redeem(self) -> None:
         self.say("7. Anna turns 500 points into a reward code in the storefront widget.")
         answer = storefront.redeem(self.web, SHOP, ANNA.customer_id, self.secret, 500)
         code = str(answer["reward"]["code"])
-        self.settle(lambda: self._reward_created(code), "create the reward code on the store")
+        self.settle(lambda: self.reward_created(code), "create the reward code on the store")
         discount = self.sandbox.shopify.shop(SHOP).discounts.discount_for_code(code)
         expect(discount is not None, f"reward code {code} is not on the store")
         assert discount is not None
@@ -145,54 +109,11 @@ class ShopifyScenario:
         status = self.sender.shopify(url, SHOP, topic, payload, self.secret)
         if status is None:
             self.say(f"   (the sandbox dropped this {topic} webhook; reconciliation pulls it)")
-            self.settle(self._reconciled, "pull orders for reconciliation")
+            self.settle(self.reconciled, "pull orders for reconciliation")
         else:
             expect(status == 200, f"{topic} webhook answered {status}")
-
-    def expect_balance(self, pending: int, available: int, why: str) -> None:
-        have = self.balance(ANNA.customer_id)
-        self.outcome.balances["Anna"] = have
-        expect(have == (pending, available), f"{why}: expected {pending}/{available}, got {have}")
-        self.say(f"   Anna's points: {have[0]} pending, {have[1]} available.")
-
-    def balance(self, customer_id: int) -> tuple[int, int]:
-        with self.runtime.db.sessions() as session:
-            customer = session.scalar(
-                select(Customer).where(Customer.platform_customer_id == str(customer_id))
-            )
-            return (
-                (0, 0) if customer is None else (customer.points_pending, customer.points_available)
-            )
-
-    def settle(self, done: Callable[[], bool], what: str) -> None:
-        """Run the periodic sweep until `done` holds: how failed store calls converge."""
-        for _ in range(MAX_SETTLE_ROUNDS):
-            if done():
-                return
-            self.outcome.settle_rounds += 1
-            self.runtime.tasks.sweep()
-        if not done():
-            raise ScenarioFailed(f"could not {what} in {MAX_SETTLE_ROUNDS} rounds")
-
-    def _reconciled(self) -> bool:
-        with self.runtime.db.sessions() as session:
-            shop_id = session.scalar(select(Shop.id).where(Shop.domain == SHOP))
-        if shop_id is None:
-            return False
-        try:
-            reconciliation.reconcile_shop(
-                self.runtime.db.sessions, self.runtime.stores, shop_id, datetime.now(UTC)
-            )
-        except StoreError:
-            return False
-        return True
 
     def _pool_size(self) -> int:
         count = self.sandbox.shopify.shop(SHOP).discounts.code_count()
         self.outcome.friend_codes_on_store = count
         return count
-
-    def _reward_created(self, code: str) -> bool:
-        with self.runtime.db.sessions() as session:
-            reward = session.scalar(select(RewardCode).where(RewardCode.code == code))
-            return reward is not None and reward.status is RewardCodeStatus.CREATED
