@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 
 from passiton.connectors.woocommerce.auth import plugin_request_valid, plugin_signature
-from tests.woocommerce.plugin_php import HARNESS, PLUGIN, php, php_binary
+from tests.woocommerce.plugin_php import PHP_DIR, PLUGIN, php, php_binary
 
 PHP_FILES = sorted(PLUGIN.rglob("*.php"))
+TEST_PHP_FILES = sorted(PHP_DIR.glob("*.php"))
 
 
 def test_the_plugin_has_php_files() -> None:
@@ -22,7 +23,15 @@ def test_the_plugin_has_php_files() -> None:
     ]
 
 
-@pytest.mark.parametrize("path", [*PHP_FILES, HARNESS], ids=lambda p: p.name)
+def test_the_tests_have_php_files() -> None:
+    assert [p.name for p in TEST_PHP_FILES] == [
+        "account_tab.php",
+        "fake_wordpress.php",
+        "plugin_functions.php",
+    ]
+
+
+@pytest.mark.parametrize("path", [*PHP_FILES, *TEST_PHP_FILES], ids=lambda p: p.name)
 def test_php_files_pass_php_lint(path: Path) -> None:
     result = subprocess.run(
         [php_binary(), "-l", str(path)], capture_output=True, text=True, check=False

@@ -20,15 +20,12 @@ from sqlalchemy import func, select
 from passiton.app.factory import create_app
 from passiton.app.runtime import Runtime
 from passiton.connectors.woocommerce.auth import new_plugin_key
-from passiton.core import ledger
-from passiton.core.merchants import PluginKey
-from passiton.core.models import Customer, EntryKind, LedgerEntry, Platform, RewardCode
-from passiton.core.services.shops import install_shop, update_settings
+from passiton.core.models import Customer, LedgerEntry, RewardCode
+from passiton.core.services.shops import update_settings
 from tests.conftest import RuntimeFactory
-from tests.woocommerce.plugin_php import php, php_calls
+from tests.woocommerce.plugin_php import ANNA, php, php_calls, seed_store
 
 APP_URL = "http://passiton.test"
-ANNA = {"customer_id": "7", "email": "anna@example.com", "first_name": "Anna"}
 
 
 @dataclass
@@ -94,31 +91,7 @@ class Store:
 def store(make_runtime: RuntimeFactory, database_url: str) -> Store:
     """A connected store in EUR, its plugin key, and Anna with 800 available points."""
     runtime = make_runtime(database_url)
-    plugin_key = new_plugin_key()
-    with runtime.db.transaction() as session:
-        shop = install_shop(
-            session, platform=Platform.WOOCOMMERCE, domain="https://shop.example", currency="EUR"
-        )
-        session.add(PluginKey(shop_id=shop.id, sealed_key=runtime.vault.seal_text(plugin_key)))
-        anna = Customer(
-            shop_id=shop.id,
-            platform_customer_id="7",
-            email="anna@example.com",
-            email_key="anna@example.com",
-            first_name="Anna",
-            referral_code="ANNA-7K2Q",
-        )
-        session.add(anna)
-        session.flush()
-        ledger.post(
-            session,
-            shop_id=shop.id,
-            customer_id=anna.id,
-            kind=EntryKind.ADJUST,
-            key="adjust:test-800",
-            available=800,
-        )
-        shop_id = shop.id
+    shop_id, plugin_key = seed_store(runtime)
     return Store(runtime, create_app(runtime=runtime).test_client(), shop_id, plugin_key)
 
 
