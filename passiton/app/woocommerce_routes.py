@@ -17,13 +17,16 @@ from passiton.app import accounts
 from passiton.app.accounts import current_merchant_id
 from passiton.app.http_errors import error_response
 from passiton.app.runtime import Runtime
+from passiton.app.widget_data import widget_data
+from passiton.app.widget_page import WidgetData
 from passiton.connectors.woocommerce import auth
 from passiton.core.errors import UnknownCustomer
 from passiton.core.merchants import ConnectRequest, MerchantShop, PluginKey
-from passiton.core.models import Customer, Platform, RewardKind, Shop, ShopStatus
+from passiton.core.models import Platform, RewardCode, RewardKind, Shop, ShopStatus
+from passiton.core.program_settings import ProgramSettings
 from passiton.core.services.enrolment import Buyer, enrol, find_customer
-from passiton.core.services.redemption import redeem
-from passiton.core.services.shops import install_shop
+from passiton.core.services.redemption import Redemption, redeem
+from passiton.core.services.shops import current_settings, install_shop
 
 log = logging.getLogger(__name__)
 bp = Blueprint("woocommerce", __name__)
@@ -126,17 +129,25 @@ def _accept_grant(
 
 @bp.post("/woocommerce/plugin/customer")
 def plugin_customer() -> ResponseReturnValue:
-    """The "Refer a friend" section: the logged-in shopper's link and points."""
+    """The "Refer a friend" section: the shopper's link, points, codes and how to redeem."""
     signed = _signed_plugin_call()
     if isinstance(signed, Response):
         return signed
     shop_id, body = signed
     buyer = _buyer(body)
-    runtime = _runtime()
-    customer = runtime.db.run(lambda s: enrol(s, shop_id, buyer))
-    if customer is None:
-        raise UnknownCustomer("the shopper needs an id or an e-mail")
-    return jsonify(_customer_json(runtime, customer))
+    app_url = _runtime().settings.app_url
+
+    def read(session: Session) -> dict[str, Any]:
+        customer = enrol(session, shop_id, buyer)
+        if customer is None:
+            raise UnknownCustomer("the shopper needs an id or an e-mail")
+        shop = session.get(Shop, shop_id)
+        assert shop is not None  # the signed call found it active
+        _, settings = current_settings(session, shop_id)
+        data = widget_data(session, shop, settings, customer, app_url=app_url, login_url="")
+        return _customer_json(data, settings)
+
+    return jsonify(_runtime().db.run(read))
 
 
 @bp.post("/woocommerce/plugin/redeem")
@@ -156,17 +167,28 @@ def plugin_redeem() -> ResponseReturnValue:
     buyer = _buyer(body)
     runtime = _runtime()
 
-    def work(session: Session) -> tuple[int, str, str, bool]:
+    def work(session: Session) -> tuple[Redemption, RewardCode]:
         customer = find_customer(session, shop_id, buyer)
         if customer is None:
             raise UnknownCustomer("no such referrer in this store")
         result = redeem(session, shop_id, customer.id, points, RewardKind(kind), key)
-        return result.reward_id, result.code, result.status.value, result.new
+        reward = session.get(RewardCode, result.reward_id)
+        assert reward is not None
+        return result, reward
 
-    reward_id, code, status, new = runtime.db.run(work)
-    if new:
-        runtime.tasks.fulfil_reward(reward_id)
-    return jsonify({"code": code, "points": points, "kind": kind, "status": status})
+    result, reward = runtime.db.run(work)
+    if result.new:
+        runtime.tasks.fulfil_reward(result.reward_id)
+    return jsonify(
+        {
+            "code": result.code,
+            "points": points,
+            "kind": kind,
+            "status": result.status.value,
+            "amount": str(reward.amount),
+            "currency": reward.currency,
+        }
+    )
 
 
 def _signed_plugin_call() -> tuple[int, dict[str, Any]] | Response:
@@ -204,10 +226,21 @@ def _buyer(body: dict[str, Any]) -> Buyer:
     )
 
 
-def _customer_json(runtime: Runtime, customer: Customer) -> dict[str, Any]:
+def _customer_json(data: WidgetData, settings: ProgramSettings) -> dict[str, Any]:
+    """What the Shopify widget shows, flat: the plugin's first four keys come first and stay."""
+    customer = data["customer"]
+    assert customer is not None
     return {
-        "referral_code": customer.referral_code,
-        "link": f"{runtime.settings.app_url}/r/{customer.referral_code}",
-        "points_pending": customer.points_pending,
-        "points_available": customer.points_available,
+        "referral_code": customer["referral_code"],
+        "link": customer["link"],
+        "points_pending": customer["points_pending"],
+        "points_available": customer["points_available"],
+        "available_value": customer["available_value"],
+        "currency": data["currency"],
+        # A paused program refuses redemptions: the plugin then shows no form.
+        "program_enabled": settings.enabled,
+        "min_redemption_points": data["min_redemption_points"],
+        "points_per_currency_unit": data["points_per_currency_unit"],
+        "gifts_enabled": data["gifts_enabled"],
+        "rewards": data["rewards"],
     }

@@ -96,12 +96,12 @@ class CompanionPlugin:
         return self.call("/woocommerce/plugin/customer", _shopper(buyer))
 
     def redeem(self, buyer: WooBuyer, points: int, key: str) -> dict[str, Any]:
-        """Turn points into a reward code for the logged-in shopper."""
+        """The tab's redeem form: points into a reward code for the logged-in shopper."""
         body = {**_shopper(buyer), "points": points, "kind": "reward", "idempotency_key": key}
         return self.call("/woocommerce/plugin/redeem", body)
 
     def call(self, path: str, body: dict[str, Any]) -> dict[str, Any]:
-        # wp_json_encode escapes slashes; the signature covers the bytes as sent.
+        # The plugin's json_encode escapes slashes; the signature covers the bytes as sent.
         raw = json.dumps(body, separators=(",", ":")).replace("/", "\\/").encode()
         stamp = str(int(time.time()))
         signed = hmac.new(

@@ -1,43 +1,46 @@
-"""The companion WordPress plugin: PHP that parses, and a signature Passiton accepts."""
+"""The companion WordPress plugin: PHP that parses, and signatures Passiton checks."""
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 
 from passiton.connectors.woocommerce.auth import plugin_request_valid, plugin_signature
+from tests.woocommerce.plugin_php import PHP_DIR, PLUGIN, php, php_binary
 
-PLUGIN = Path(__file__).resolve().parents[2] / "manifest" / "woocommerce" / "passiton"
 PHP_FILES = sorted(PLUGIN.rglob("*.php"))
+TEST_PHP_FILES = sorted(PHP_DIR.glob("*.php"))
 
 
 def test_the_plugin_has_php_files() -> None:
-    assert [p.name for p in PHP_FILES] == ["passiton.php"]
+    assert [p.relative_to(PLUGIN).as_posix() for p in PHP_FILES] == [
+        "includes/passiton-account.php",
+        "includes/passiton-codes.php",
+        "includes/passiton-requests.php",
+        "passiton.php",
+    ]
 
 
-@pytest.mark.parametrize("path", PHP_FILES, ids=lambda p: p.name)
+def test_the_tests_have_php_files() -> None:
+    assert [p.name for p in TEST_PHP_FILES] == [
+        "account_tab.php",
+        "fake_wordpress.php",
+        "plugin_functions.php",
+    ]
+
+
+@pytest.mark.parametrize("path", [*PHP_FILES, *TEST_PHP_FILES], ids=lambda p: p.name)
 def test_php_files_pass_php_lint(path: Path) -> None:
-    php = shutil.which("php")
-    assert php is not None, "php-cli is required to lint the companion plugin"
-    result = subprocess.run([php, "-l", str(path)], capture_output=True, text=True, check=False)
+    result = subprocess.run(
+        [php_binary(), "-l", str(path)], capture_output=True, text=True, check=False
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_the_plugin_signs_like_passiton_verifies() -> None:
-    # passiton.php: hash_hmac('sha256', $timestamp . '.' . $raw, $key)
-    source = (PLUGIN / "passiton.php").read_text()
-    assert "hash_hmac( 'sha256', $timestamp . '.' . $raw, $settings['plugin_key'] )" in source
-    php = shutil.which("php")
-    assert php is not None
-    computed = subprocess.run(
-        [php, "-r", "echo hash_hmac('sha256', '1700000000.{\"a\":1}', 'wpk_key');"],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
+    computed = php("passiton_signature", "wpk_key", "1700000000", '{"a":1}')
     assert computed == plugin_signature("wpk_key", "1700000000", b'{"a":1}')
     assert plugin_request_valid("wpk_key", "1700000000", b'{"a":1}', computed, 1700000100)
 

@@ -263,6 +263,16 @@ def test_signup_connect_refer_refund_approve_and_redeem(service: Service) -> Non
         assert referral.status is ReferralStatus.APPROVED
     widget = service.plugin("customer", {"customer_id": 5, "email": "carol@example.com"})
     assert widget.get_json()["points_available"] == 800  # 28 of 35 kept
+    # What the plugin needs to offer the redeem forms, as the Shopify widget shows it.
+    assert {k: widget.get_json()[k] for k in ("available_value", "currency")} == {
+        "available_value": "8.00",
+        "currency": "USD",
+    }
+    assert widget.get_json()["program_enabled"] is True
+    assert widget.get_json()["min_redemption_points"] == 500
+    assert widget.get_json()["points_per_currency_unit"] == 100
+    assert widget.get_json()["gifts_enabled"] is True
+    assert widget.get_json()["rewards"] == []
 
     # Carol turns 500 points into a reward code restricted to her e-mail.
     redeem = {"customer_id": 5, "points": 500, "kind": "reward", "idempotency_key": "r-1"}
@@ -270,6 +280,8 @@ def test_signup_connect_refer_refund_approve_and_redeem(service: Service) -> Non
     again = service.plugin("redeem", redeem)
     assert first.status_code == 200
     assert again.get_json()["code"] == first.get_json()["code"]
+    assert first.get_json()["amount"] == "5.00"
+    assert first.get_json()["currency"] == "USD"
     coupon_posts = [
         json.loads(c.request.body or b"{}")
         for c in responses.calls

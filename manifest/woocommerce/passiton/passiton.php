@@ -2,7 +2,7 @@
 /**
  * Plugin Name: Passiton referrals
  * Description: Storefront pieces of the Passiton referral program: friend codes, referral attribution and a "Refer a friend" section in My Account.
- * Version: 0.1.0
+ * Version: 0.2.0
  * Requires Plugins: woocommerce
  * License: MIT
  */
@@ -15,16 +15,14 @@ const PASSITON_OPTION   = 'passiton_settings';
 const PASSITON_COOKIE   = 'passiton_ref';
 const PASSITON_META_KEY = '_passiton_ref';
 
+require_once __DIR__ . '/includes/passiton-codes.php';
+require_once __DIR__ . '/includes/passiton-requests.php';
+require_once __DIR__ . '/includes/passiton-account.php';
+
 /** The settings the merchant copies from their Passiton account page. */
 function passiton_settings() {
 	$defaults = array( 'app_url' => '', 'shop_id' => '', 'plugin_key' => '' );
 	return wp_parse_args( (array) get_option( PASSITON_OPTION, array() ), $defaults );
-}
-
-/** Referral codes and coupon codes: letters, digits and dashes only. */
-function passiton_clean_code( $raw ) {
-	$code = strtoupper( sanitize_text_field( wp_unslash( $raw ) ) );
-	return preg_match( '/^[A-Z0-9][A-Z0-9-]{2,40}$/', $code ) ? $code : '';
 }
 
 // ?ref=CODE is remembered for 30 days; ?passiton_coupon=CODE is applied to the cart.
@@ -32,14 +30,14 @@ add_action(
 	'template_redirect',
 	function () {
 		if ( isset( $_GET['ref'] ) ) { // phpcs:ignore WordPress.Security.NonceVerification
-			$ref = passiton_clean_code( $_GET['ref'] ); // phpcs:ignore WordPress.Security.NonceVerification
+			$ref = passiton_clean_code( wp_unslash( $_GET['ref'] ) ); // phpcs:ignore WordPress.Security.NonceVerification
 			if ( $ref ) {
 				setcookie( PASSITON_COOKIE, $ref, time() + 30 * DAY_IN_SECONDS, COOKIEPATH, COOKIE_DOMAIN, is_ssl(), true );
 				$_COOKIE[ PASSITON_COOKIE ] = $ref;
 			}
 		}
 		if ( isset( $_GET['passiton_coupon'] ) && function_exists( 'WC' ) && WC()->cart ) { // phpcs:ignore WordPress.Security.NonceVerification
-			$coupon = passiton_clean_code( $_GET['passiton_coupon'] ); // phpcs:ignore WordPress.Security.NonceVerification
+			$coupon = passiton_clean_code( wp_unslash( $_GET['passiton_coupon'] ) ); // phpcs:ignore WordPress.Security.NonceVerification
 			if ( $coupon ) {
 				if ( WC()->session && ! WC()->session->has_session() ) {
 					WC()->session->set_customer_session_cookie( true );
@@ -68,85 +66,38 @@ add_action(
 add_action(
 	'woocommerce_checkout_create_order',
 	function ( $order ) {
-		$ref = isset( $_COOKIE[ PASSITON_COOKIE ] ) ? passiton_clean_code( $_COOKIE[ PASSITON_COOKIE ] ) : '';
+		$ref = isset( $_COOKIE[ PASSITON_COOKIE ] ) ? passiton_clean_code( wp_unslash( $_COOKIE[ PASSITON_COOKIE ] ) ) : '';
 		if ( $ref ) {
 			$order->update_meta_data( PASSITON_META_KEY, $ref );
 		}
 	}
 );
 
-/** A signed call to Passiton: HMAC-SHA256 over "timestamp.body" with this store's plugin key. */
+/**
+ * A signed call to Passiton (see includes/passiton-requests.php), read with passiton_read_answer().
+ *
+ * @param string $path Passiton's route.
+ * @param array  $body The fields to send.
+ * @return array array( 'data' => array|null, 'error' => string ).
+ */
 function passiton_call( $path, array $body ) {
-	$settings = passiton_settings();
-	if ( ! $settings['app_url'] || ! $settings['shop_id'] || ! $settings['plugin_key'] ) {
-		return null;
+	$request = passiton_signed_request( passiton_settings(), $path, $body, time() );
+	if ( null === $request ) {
+		return passiton_read_answer( '', null );
 	}
-	$raw       = wp_json_encode( $body );
-	$timestamp = (string) time();
-	$response  = wp_remote_post(
-		untrailingslashit( $settings['app_url'] ) . $path,
+	$response = wp_remote_post(
+		$request['url'],
 		array(
 			'timeout' => 5,
-			'body'    => $raw,
-			'headers' => array(
-				'Content-Type'         => 'application/json',
-				'X-Passiton-Shop'      => $settings['shop_id'],
-				'X-Passiton-Timestamp' => $timestamp,
-				'X-Passiton-Signature' => hash_hmac( 'sha256', $timestamp . '.' . $raw, $settings['plugin_key'] ),
-			),
+			'body'    => $request['body'],
+			'headers' => $request['headers'],
 		)
 	);
-	if ( is_wp_error( $response ) || 200 !== wp_remote_retrieve_response_code( $response ) ) {
-		return null;
+	if ( is_wp_error( $response ) ) {
+		return passiton_read_answer( '', null );
 	}
-	$data = json_decode( wp_remote_retrieve_body( $response ), true );
-	return is_array( $data ) ? $data : null;
+	return passiton_read_answer( wp_remote_retrieve_response_code( $response ), wp_remote_retrieve_body( $response ) );
 }
-
-// "Refer a friend" in My Account: link and points, fetched server-side (the key never leaves PHP).
-add_action(
-	'init',
-	function () {
-		add_rewrite_endpoint( 'refer-a-friend', EP_ROOT | EP_PAGES );
-	}
-);
-
-add_filter(
-	'woocommerce_account_menu_items',
-	function ( $items ) {
-		$items['refer-a-friend'] = __( 'Refer a friend', 'passiton' );
-		return $items;
-	}
-);
-
-add_action(
-	'woocommerce_account_refer-a-friend_endpoint',
-	function () {
-		$user = wp_get_current_user();
-		$data = passiton_call(
-			'/woocommerce/plugin/customer',
-			array(
-				'customer_id' => (string) $user->ID,
-				'email'       => $user->user_email,
-				'first_name'  => $user->first_name,
-			)
-		);
-		if ( null === $data ) {
-			echo '<p>' . esc_html__( 'The referral program is not available right now.', 'passiton' ) . '</p>';
-			return;
-		}
-		echo '<h2>' . esc_html__( 'Refer a friend', 'passiton' ) . '</h2>';
-		echo '<p>' . esc_html__( 'Share your link:', 'passiton' ) . ' <a href="' . esc_url( $data['link'] ) . '">' . esc_html( $data['link'] ) . '</a></p>';
-		echo '<p>' . esc_html(
-			sprintf(
-				/* translators: 1: available points, 2: pending points */
-				__( 'Points: %1$d available, %2$d pending', 'passiton' ),
-				(int) $data['points_available'],
-				(int) $data['points_pending']
-			)
-		) . '</p>';
-	}
-);
 
 // Settings page under WooCommerce, linked from the plugin list.
 add_action(

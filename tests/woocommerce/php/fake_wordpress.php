@@ -1,0 +1,198 @@
+<?php
+/**
+ * Just enough of WordPress and WooCommerce to load passiton.php and run one request through it.
+ *
+ * The request (the logged-in user, $_POST, the settings and the transients kept from earlier
+ * requests) comes from tests/woocommerce/php/account_tab.php. wp_remote_post() really posts
+ * over HTTP, so the plugin talks to a Passiton the test serves. Everything the plugin does
+ * that the test checks (redirects, transients, calls to Passiton) is recorded in $GLOBALS['wp'].
+ *
+ * @package Passiton
+ */
+
+define( 'ABSPATH', __DIR__ . '/' );
+define( 'EP_ROOT', 64 );
+define( 'EP_PAGES', 4096 );
+define( 'DAY_IN_SECONDS', 86400 );
+define( 'COOKIEPATH', '/' );
+define( 'COOKIE_DOMAIN', '' );
+
+const FAKE_SHOP_URL = 'https://shop.example';
+
+/** What a WordPress HTTP call answers when no answer came. */
+class WP_Error {
+}
+
+function add_action( $hook, $callback, $priority = 10 ) {
+	$GLOBALS['wp']['hooks'][ $hook ][ $priority ][] = $callback;
+}
+
+function add_filter( $hook, $callback, $priority = 10 ) {
+	add_action( $hook, $callback, $priority );
+}
+
+function do_action( $hook, ...$args ) {
+	$by_priority = isset( $GLOBALS['wp']['hooks'][ $hook ] ) ? $GLOBALS['wp']['hooks'][ $hook ] : array();
+	ksort( $by_priority );
+	foreach ( $by_priority as $callbacks ) {
+		foreach ( $callbacks as $callback ) {
+			call_user_func_array( $callback, $args );
+		}
+	}
+}
+
+function apply_filters( $hook, $value ) {
+	$by_priority = isset( $GLOBALS['wp']['hooks'][ $hook ] ) ? $GLOBALS['wp']['hooks'][ $hook ] : array();
+	ksort( $by_priority );
+	foreach ( $by_priority as $callbacks ) {
+		foreach ( $callbacks as $callback ) {
+			$value = call_user_func( $callback, $value );
+		}
+	}
+	return $value;
+}
+
+function add_rewrite_endpoint( $name, $places ) {
+	$GLOBALS['wp']['endpoints'][] = $name;
+}
+
+function plugin_basename( $file ) {
+	return 'passiton/' . basename( $file );
+}
+
+function __( $text, $domain = 'default' ) {
+	return $text;
+}
+
+function esc_html( $text ) {
+	return htmlspecialchars( (string) $text, ENT_QUOTES, 'UTF-8' );
+}
+
+function esc_attr( $text ) {
+	return esc_html( $text );
+}
+
+function esc_html__( $text, $domain = 'default' ) {
+	return esc_html( __( $text, $domain ) );
+}
+
+/** WordPress's esc_url keeps http(s) URLs (encoded for HTML) and drops other protocols. */
+function esc_url( $url ) {
+	return preg_match( '#^https?://#i', (string) $url ) ? esc_html( $url ) : '';
+}
+
+function number_format_i18n( $number ) {
+	return number_format( $number );
+}
+
+function wp_unslash( $value ) {
+	return is_array( $value ) ? array_map( 'wp_unslash', $value ) : stripslashes( (string) $value );
+}
+
+function sanitize_key( $key ) {
+	return preg_replace( '/[^a-z0-9_\-]/', '', strtolower( (string) $key ) );
+}
+
+function get_option( $name, $default = false ) {
+	return isset( $GLOBALS['wp']['options'][ $name ] ) ? $GLOBALS['wp']['options'][ $name ] : $default;
+}
+
+function wp_parse_args( $args, $defaults ) {
+	return array_merge( $defaults, (array) $args );
+}
+
+function wp_get_current_user() {
+	return (object) $GLOBALS['wp']['user'];
+}
+
+function get_current_user_id() {
+	return (int) $GLOBALS['wp']['user']['ID'];
+}
+
+/** Nonces are bound to the action and the user, as WordPress's are. */
+function wp_create_nonce( $action ) {
+	return substr( hash_hmac( 'sha256', $action . '|' . get_current_user_id(), 'fake-nonce-salt' ), 0, 10 );
+}
+
+function wp_verify_nonce( $nonce, $action ) {
+	return hash_equals( wp_create_nonce( $action ), (string) $nonce ) ? 1 : false;
+}
+
+function get_transient( $name ) {
+	return isset( $GLOBALS['wp']['transients'][ $name ] ) ? $GLOBALS['wp']['transients'][ $name ] : false;
+}
+
+function set_transient( $name, $value, $expiration ) {
+	$GLOBALS['wp']['transients'][ $name ] = $value;
+	return true;
+}
+
+function delete_transient( $name ) {
+	unset( $GLOBALS['wp']['transients'][ $name ] );
+	return true;
+}
+
+function wc_get_page_permalink( $page ) {
+	return FAKE_SHOP_URL . '/my-account/';
+}
+
+function wc_get_account_endpoint_url( $endpoint ) {
+	return FAKE_SHOP_URL . '/my-account/' . $endpoint . '/';
+}
+
+function wc_nocache_headers() {
+	$GLOBALS['wp']['nocache'] = true;
+}
+
+function wp_safe_redirect( $location, $status = 302 ) {
+	$GLOBALS['wp']['redirect'] = array(
+		'location' => $location,
+		'status'   => $status,
+	);
+	return true;
+}
+
+function is_wp_error( $thing ) {
+	return $thing instanceof WP_Error;
+}
+
+/** A real HTTP POST, recorded; a failed connection is a WP_Error, as in WordPress. */
+function wp_remote_post( $url, $args = array() ) {
+	$headers = '';
+	foreach ( $args['headers'] as $name => $value ) {
+		$headers .= $name . ': ' . $value . "\r\n";
+	}
+	$context = stream_context_create(
+		array(
+			'http' => array(
+				'method'        => 'POST',
+				'header'        => $headers,
+				'content'       => $args['body'],
+				'timeout'       => $args['timeout'],
+				'ignore_errors' => true,
+			),
+		)
+	);
+	$body    = @file_get_contents( $url, false, $context ); // phpcs:ignore WordPress.PHP.NoSilencedErrors -- a refused connection is an answer here.
+	$status  = isset( $http_response_header[0] ) && preg_match( '#^HTTP/\S+ (\d{3})#', $http_response_header[0], $m ) ? (int) $m[1] : 0;
+	$GLOBALS['wp']['calls'][] = array(
+		'url'    => $url,
+		'body'   => $args['body'],
+		'status' => $status,
+	);
+	if ( false === $body || 0 === $status ) {
+		return new WP_Error();
+	}
+	return array(
+		'response' => array( 'code' => $status ),
+		'body'     => $body,
+	);
+}
+
+function wp_remote_retrieve_response_code( $response ) {
+	return $response['response']['code'];
+}
+
+function wp_remote_retrieve_body( $response ) {
+	return $response['body'];
+}

@@ -1,0 +1,275 @@
+"""The companion plugin's own PHP against Passiton's real routes: what it signs, sends and reads.
+
+Each request here is built and signed by the plugin's PHP (tests/woocommerce/php runs it
+without WordPress), posted byte for byte through the Flask test client, and Passiton's answer
+is read back by the plugin's PHP, as passiton_call() does on a store.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+from flask.testing import FlaskClient
+from sqlalchemy import func, select
+
+from passiton.app.factory import create_app
+from passiton.app.runtime import Runtime
+from passiton.connectors.woocommerce.auth import new_plugin_key
+from passiton.core.models import Customer, LedgerEntry, RewardCode
+from passiton.core.services.shops import update_settings
+from tests.conftest import RuntimeFactory
+from tests.woocommerce.plugin_php import ANNA, php, php_calls, seed_store
+
+APP_URL = "http://passiton.test"
+
+
+@dataclass
+class Store:
+    """A connected WooCommerce store whose plugin settings hold its real plugin key."""
+
+    runtime: Runtime
+    client: FlaskClient
+    shop_id: int
+    plugin_key: str
+
+    def settings(self, **changes: str) -> dict[str, str]:
+        """The plugin's settings page: Passiton URL, store id, plugin key."""
+        settings = {"app_url": APP_URL, "shop_id": str(self.shop_id), "plugin_key": self.plugin_key}
+        return {**settings, **changes}
+
+    def signed(self, path: str, body: dict[str, Any], **settings: str) -> dict[str, Any]:
+        """What passiton_signed_request() makes of a call, signed now."""
+        request = php(
+            "passiton_signed_request", self.settings(**settings), path, body, int(time.time())
+        )
+        assert isinstance(request, dict)
+        return request
+
+    def send(self, request: dict[str, Any]) -> tuple[int, str]:
+        """POST the request exactly as the plugin hands it to wp_remote_post()."""
+        url = urlsplit(request["url"])
+        assert f"{url.scheme}://{url.netloc}" == APP_URL
+        answer = self.client.post(
+            url.path, data=request["body"].encode(), headers=request["headers"]
+        )
+        return answer.status_code, answer.get_data(as_text=True)
+
+    def call(self, path: str, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        """passiton_call(): sign, send, and read the answer with passiton_read_answer()."""
+        status, raw = self.send(self.signed(path, body))
+        answer = php("passiton_read_answer", status, raw)
+        assert isinstance(answer, dict)
+        return status, answer
+
+    def redeem_body(self, points: str, kind: str, key: str) -> dict[str, Any]:
+        """The redeem form's POST as passiton_redeem_posted_points() turns it into a body."""
+        shopper, amount = php_calls(
+            ("passiton_shopper", [int(ANNA["customer_id"]), ANNA["email"], ANNA["first_name"]]),
+            ("passiton_points", [points]),
+        )
+        body = php("passiton_redeem_body", shopper, amount, kind, key)
+        assert isinstance(body, dict)
+        return body
+
+    def anna(self) -> Customer:
+        with self.runtime.db.sessions() as session:
+            anna = session.scalar(select(Customer).where(Customer.platform_customer_id == "7"))
+            assert anna is not None
+            return anna
+
+    def count(self, model: type[object]) -> int:
+        with self.runtime.db.sessions() as session:
+            return int(session.scalar(select(func.count()).select_from(model)) or 0)
+
+
+@pytest.fixture
+def store(make_runtime: RuntimeFactory, database_url: str) -> Store:
+    """A connected store in EUR, its plugin key, and Anna with 800 available points."""
+    runtime = make_runtime(database_url)
+    shop_id, plugin_key = seed_store(runtime)
+    return Store(runtime, create_app(runtime=runtime).test_client(), shop_id, plugin_key)
+
+
+def test_the_refer_a_friend_call_the_plugin_signs_is_accepted(store: Store) -> None:
+    shopper = php("passiton_shopper", 7, "anna@example.com", "Anna")
+    status, answer = store.call("/woocommerce/plugin/customer", shopper)
+    assert status == 200
+    assert answer["error"] == ""
+    view = php("passiton_referral_view", answer["data"])
+    assert view == {
+        "link": f"{APP_URL}/r/ANNA-7K2Q",
+        "points_available": 800,
+        "points_pending": 0,
+        "available_value": "8.00",
+        "currency": "EUR",
+        "program_open": True,
+        "min_redemption_points": 500,
+        "points_per_currency_unit": 100,
+        "can_redeem": True,
+        "gifts_enabled": True,
+        "rewards": [],
+    }
+
+
+def test_a_body_with_escaped_slashes_and_non_ascii_verifies_on_its_exact_bytes(
+    store: Store,
+) -> None:
+    # PHP's JSON escapes "/" and non-ASCII letters: Passiton must verify the bytes as sent.
+    shopper = php("passiton_shopper", 8, "zoë/ann@example.com", "Zoë")
+    request = store.signed("/woocommerce/plugin/customer", shopper)
+    assert "\\/" in request["body"]
+    assert "\\u00eb" in request["body"]
+    status, raw = store.send(request)
+    assert status == 200
+    assert json.loads(raw)["referral_code"].startswith("ZOE-")
+
+
+def test_a_redemption_the_plugin_asks_for_twice_debits_once_and_shows_one_code(
+    store: Store,
+) -> None:
+    key = php("passiton_new_idempotency_key")
+    body = store.redeem_body("500", "reward", key)
+    assert body == {**ANNA, "points": 500, "kind": "reward", "idempotency_key": key}
+
+    # The shopper double-clicks: the same form, with the same key, is posted twice.
+    first, second = (store.call("/woocommerce/plugin/redeem", body) for _ in range(2))
+
+    assert first[0] == second[0] == 200
+    notices = [php("passiton_redemption_notice", a, "reward", key) for _, a in (first, second)]
+    assert notices[0] == notices[1]
+    assert notices[0]["code"].startswith("RW-")
+    assert notices[0] == {
+        "code": notices[0]["code"],
+        "kind": "reward",
+        "amount": "5.00",
+        "currency": "EUR",
+    }
+    assert store.count(RewardCode) == 1
+    assert store.anna().points_available == 300
+
+
+def test_a_gift_code_is_made_for_anyone(store: Store) -> None:
+    key = php("passiton_new_idempotency_key")
+    _, answer = store.call("/woocommerce/plugin/redeem", store.redeem_body("600", "gift", key))
+    notice = php("passiton_redemption_notice", answer, "gift", key)
+    assert notice["kind"] == "gift"
+    assert notice["code"].startswith("GF-")
+    assert notice["amount"] == "6.00"
+    assert store.anna().points_available == 200
+
+
+def test_the_codes_made_are_listed_in_the_tab(store: Store) -> None:
+    key = php("passiton_new_idempotency_key")
+    store.call("/woocommerce/plugin/redeem", store.redeem_body("500", "reward", key))
+    _, answer = store.call("/woocommerce/plugin/customer", ANNA)
+    view = php("passiton_referral_view", answer["data"])
+    assert [(r["kind"], r["amount"]) for r in view["rewards"]] == [("reward", "5.00")]
+    assert view["can_redeem"] is False  # 300 left, 500 needed
+    assert view["program_open"] is True
+
+
+@pytest.mark.parametrize(
+    ("points", "kind", "status", "message"),
+    [
+        ("5000", "reward", 409, "only 800 points are available"),
+        ("100", "reward", 422, "redeem at least 500 points"),
+    ],
+)
+def test_passitons_refusal_reaches_the_shopper_in_its_own_words(
+    store: Store, points: str, kind: str, status: int, message: str
+) -> None:
+    key = php("passiton_new_idempotency_key")
+    body = store.redeem_body(points, kind, key)
+    answered, answer = store.call("/woocommerce/plugin/redeem", body)
+    assert answered == status
+    assert answer == {"data": None, "error": message}
+    # A refusal used no key: the next form gets a fresh one, not a retry of this one.
+    assert php("passiton_redemption_notice", answer, kind, key) == {"error": message}
+    assert store.count(RewardCode) == 0
+    assert store.anna().points_available == 800
+
+
+def test_without_gifts_the_tab_offers_none_and_passiton_refuses_them(store: Store) -> None:
+    with store.runtime.db.transaction() as session:
+        update_settings(session, store.shop_id, {"gifts_enabled": False})
+    _, answer = store.call("/woocommerce/plugin/customer", ANNA)
+    view = php("passiton_referral_view", answer["data"])
+    assert (view["can_redeem"], view["gifts_enabled"]) == (True, False)
+
+    key = php("passiton_new_idempotency_key")
+    body = store.redeem_body("500", "gift", key)
+    status, refused = store.call("/woocommerce/plugin/redeem", body)
+    assert status == 403
+    assert refused["error"] == "this store does not offer gift codes"
+    assert store.count(RewardCode) == 0
+
+
+def test_a_paused_program_shows_no_form(store: Store) -> None:
+    with store.runtime.db.transaction() as session:
+        update_settings(session, store.shop_id, {"enabled": False})
+    _, answer = store.call("/woocommerce/plugin/customer", ANNA)
+    view = php("passiton_referral_view", answer["data"])
+    closed = {"program_open": False, "can_redeem": False, "gifts_enabled": False}
+    assert {name: view[name] for name in closed} == closed
+    assert view["points_available"] == 800
+
+
+def _tamper_body(request: dict[str, Any]) -> dict[str, Any]:
+    # Spend someone else's points: the customer id in the signed body is changed.
+    return {**request, "body": request["body"].replace('"customer_id":"7"', '"customer_id":"8"')}
+
+
+def _tamper_points(request: dict[str, Any]) -> dict[str, Any]:
+    return {**request, "body": request["body"].replace('"points":500', '"points":800')}
+
+
+def _tamper_timestamp(request: dict[str, Any]) -> dict[str, Any]:
+    headers = dict(request["headers"])
+    headers["X-Passiton-Timestamp"] = str(int(headers["X-Passiton-Timestamp"]) + 1)
+    return {**request, "headers": headers}
+
+
+@pytest.mark.parametrize("tamper", [_tamper_body, _tamper_points, _tamper_timestamp])
+def test_a_tampered_request_is_refused_and_changes_nothing(store: Store, tamper: Any) -> None:
+    key = php("passiton_new_idempotency_key")
+    request = store.signed("/woocommerce/plugin/redeem", store.redeem_body("500", "reward", key))
+    changed = tamper(request)
+    assert changed != request
+
+    status, raw = store.send(changed)
+
+    assert status == 401
+    assert json.loads(raw)["error"]["code"] == "bad_signature"
+    # The shopper is not told about the store's signature: nothing they can fix.
+    answer = php("passiton_read_answer", status, raw)
+    assert answer == {"data": None, "error": ""}
+    assert store.count(RewardCode) == 0
+    assert store.count(LedgerEntry) == 1
+    assert store.anna().points_available == 800
+
+
+def test_a_request_signed_with_another_key_or_too_long_ago_is_refused(store: Store) -> None:
+    body = store.redeem_body("500", "reward", php("passiton_new_idempotency_key"))
+    foreign = store.signed("/woocommerce/plugin/redeem", body, plugin_key=new_plugin_key())
+    stale = php(
+        "passiton_signed_request",
+        store.settings(),
+        "/woocommerce/plugin/redeem",
+        body,
+        int(time.time()) - 301,
+    )
+    assert store.send(foreign)[0] == 401
+    assert store.send(stale)[0] == 401
+    assert store.count(RewardCode) == 0
+
+
+def test_an_unconfigured_plugin_makes_no_request(store: Store) -> None:
+    for missing in ("app_url", "shop_id", "plugin_key"):
+        settings = {**store.settings(), missing: ""}
+        request = php("passiton_signed_request", settings, "/woocommerce/plugin/customer", ANNA, 1)
+        assert request is None
