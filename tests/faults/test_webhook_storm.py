@@ -1,9 +1,9 @@
 """A storm of signed Shopify deliveries into a real gunicorn (several workers) on PostgreSQL.
 
 10,000 deliveries, about 30 % of them repeats, shuffled so that refunds often arrive before their
-order and old snapshots after new ones, sent over 16 connections. gunicorn records them; a task
-worker process applies them from the Redis queue meanwhile, in whatever order its threads take
-them. Once the queue has drained, the ledger must come out exactly as the reference model computes
+order and old snapshots after new ones, sent over 16 connections. gunicorn (three processes)
+records them; two task worker processes apply them from the Redis queue meanwhile, in whatever
+order their threads take them. Once the queue has drained, the ledger must come out exactly as the reference model computes
 from each order's final state.
 """
 
@@ -51,7 +51,11 @@ def test_storm_of_duplicated_reordered_deliveries_credits_exactly_the_reference(
             "SHOPIFY_API_SECRET": SHOPIFY_SECRET,
             "PASSITON_VAR_DIR": str(tmp_path / "var"),
         }
-        with task_worker(env, threads=4), gunicorn(env, workers=3) as base:
+        with (
+            task_worker(env, threads=2),
+            task_worker(env, threads=2),
+            gunicorn(env, workers=3) as base,
+        ):
 
             def send(session: requests.Session, delivery: Delivery) -> str:
                 body, headers = delivery.signed()
