@@ -3,8 +3,8 @@
 10,000 deliveries, about 30 % of them repeats, shuffled so that refunds often arrive before their
 order and old snapshots after new ones, sent over 16 connections. gunicorn (three processes)
 records them; two task worker processes apply them from the Redis queue meanwhile, in whatever
-order their threads take them. Once the queue has drained, the ledger must come out exactly as the reference model computes
-from each order's final state.
+order their threads take them. Once the queue has drained, the ledger must come out exactly as
+the reference model computes from each order's final state.
 """
 
 from __future__ import annotations
