@@ -1,8 +1,7 @@
 """A per-client limit on friend claims, so one visitor cannot drain a shop's code pool.
 
-Counted in this process's memory: with several web processes each keeps its own count, so the
-effective limit is a small multiple of the configured one. That is enough to stop a script
-emptying the pool; it is not an accounting of attempts.
+Counted in this process's memory, which is exact for the embedded single-server layout. With the
+queue on Redis (several web processes), `shared_claim_limit` counts across processes instead.
 """
 
 from __future__ import annotations
@@ -11,11 +10,22 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable
+from typing import Protocol
 
 CLAIMS_PER_WINDOW = 10
 WINDOW_SECONDS = 600.0
 MAX_TRACKED = 50_000
 """Clients remembered at once; the oldest are forgotten first, so memory stays bounded."""
+
+
+class ClaimLimiter(Protocol):
+    def allow(self, key: str) -> bool:
+        """Record a hit for `key` and say whether it is within the limit."""
+        ...
+
+    def retry_after(self, key: str) -> int:
+        """Seconds until `key` may try again (0 if it may now)."""
+        ...
 
 
 class SlidingWindowLimiter:

@@ -15,12 +15,14 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from passiton.app.brand import brand_for
-from passiton.app.claim_rate_limit import SlidingWindowLimiter
+from passiton.app.claim_rate_limit import ClaimLimiter, SlidingWindowLimiter
 from passiton.app.control_chars import has_control_chars
 from passiton.app.current import current_runtime
 from passiton.app.http_errors import status_for
 from passiton.app.link_visits import record_visit
+from passiton.app.shared_claim_limit import SharedSlidingWindowLimiter
 from passiton.app.storefront_links import store_url_with_code
+from passiton.app.tasks import REDIS_SCHEMES
 from passiton.core.errors import DomainError, OfferUnavailable, ProgramPaused, UnknownReferralCode
 from passiton.core.models import Customer, Shop
 from passiton.core.program_settings import DiscountType, ProgramSettings, RewardMode
@@ -35,11 +37,14 @@ INVALID_LINK = "This referral link is not valid. Please check it with the person
 
 @bp.record_once
 def _install_limiter(state: BlueprintSetupState) -> None:
-    state.app.extensions[_LIMITER] = SlidingWindowLimiter()
+    queue_url = state.app.extensions["passiton"].settings.queue_url
+    shared = queue_url.startswith(REDIS_SCHEMES)
+    limiter = SharedSlidingWindowLimiter.from_url(queue_url) if shared else SlidingWindowLimiter()
+    state.app.extensions[_LIMITER] = limiter
 
 
-def _limiter() -> SlidingWindowLimiter:
-    limiter: SlidingWindowLimiter = current_app.extensions[_LIMITER]
+def _limiter() -> ClaimLimiter:
+    limiter: ClaimLimiter = current_app.extensions[_LIMITER]
     return limiter
 
 

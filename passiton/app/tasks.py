@@ -45,9 +45,12 @@ DELIVERY_GRACE = timedelta(minutes=1)
 """How long a recorded delivery may wait for its task before the sweep enqueues it again."""
 DELIVERY_BATCH = 1000
 
+REDIS_SCHEMES = ("redis://", "rediss://", "unix://")
+"""Queue URLs served by Redis (the production layout); anything else is SQLite."""
+
 
 def make_huey(settings: Settings) -> Huey:
-    if settings.queue_url.startswith(("redis://", "rediss://", "unix://")):
+    if settings.queue_url.startswith(REDIS_SCHEMES):
         return RedisHuey("passiton", url=settings.queue_url, immediate=settings.immediate_tasks)
     parsed = make_url(settings.queue_url)
     if parsed.get_backend_name() != "sqlite" or not parsed.database:
