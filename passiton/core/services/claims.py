@@ -25,7 +25,7 @@ from passiton.core.models import (
     utcnow,
 )
 from passiton.core.services.friend_pool import LOW_WATER
-from passiton.core.services.inserts import DIALECTS, insert_unless_present
+from passiton.core.services.friend_referrals import insert_referral, referral_of_friend
 from passiton.core.services.referral_links import ReferralLink, find_link
 
 
@@ -62,22 +62,12 @@ _TAKE_CODE = (
 _READY_UP_TO_LOW_WATER = select(func.count()).select_from(
     select(FriendCode.id).where(_READY).limit(LOW_WATER).subquery()
 )
-_REFERRAL_OF_FRIEND = select(Referral).where(
-    Referral.shop_id == bindparam("shop_id"), Referral.friend_email_key == bindparam("key")
-)
 _ATTACH_CODE = (
     update(Referral)
     .where(Referral.id == bindparam("referral_id"), Referral.friend_code_id.is_(None))
     .values(friend_code_id=bindparam("code_id"))
     .execution_options(synchronize_session=False)
 )
-
-_INSERT_REFERRAL = {
-    dialect: insert_unless_present(
-        dialect, Referral.__table__, ["shop_id", "friend_email_key"]
-    ).returning(Referral.id)
-    for dialect in DIALECTS
-}
 
 
 def claim_friend_code(session: Session, shop_id: int, referral_code: str, email: str) -> Claim:
@@ -104,7 +94,7 @@ def claim_on_link(session: Session, link: ReferralLink, email: str) -> Claim:
     if link.settings.check_self_referral and key == link.referrer.email_key:
         raise SelfReferral("you cannot use your own referral link")
     shop = {"shop_id": link.shop.id}
-    existing = _referral_of_friend(session, link.shop.id, key)
+    existing = referral_of_friend(session, link.shop.id, key)
     if existing is not None and existing.friend_code_id is not None:
         return _claim_of(session, existing)
     if existing is not None and existing.status is not ReferralStatus.OFFERED:
@@ -114,7 +104,7 @@ def claim_on_link(session: Session, link: ReferralLink, email: str) -> Claim:
         raise OfferUnavailable("the offer is being prepared; please try again in a minute")
     referral_id = _record_referral(session, link, existing, email, key, code.id)
     if referral_id is None:
-        raced = _referral_of_friend(session, link.shop.id, key, fresh=True)
+        raced = referral_of_friend(session, link.shop.id, key, fresh=True)
         assert raced is not None  # the row the insert conflicted with
         return _claim_of(session, raced)
     taken = session.execute(_TAKE_CODE, {"code_id": code.id, "now": utcnow()})
@@ -137,30 +127,15 @@ def _record_referral(
     if existing is not None:
         attached = session.execute(_ATTACH_CODE, {"referral_id": existing.id, "code_id": code_id})
         return existing.id if attached.rowcount == 1 else None  # type: ignore[attr-defined]
-    inserted: int | None = session.scalar(
-        _INSERT_REFERRAL[session.get_bind().dialect.name],
-        {
-            "shop_id": link.shop.id,
-            "referrer_id": link.referrer.id,
-            "settings_version": link.settings_version,
-            "friend_email": email.strip(),
-            "friend_email_key": key,
-            "friend_code_id": code_id,
-            "status": ReferralStatus.OFFERED,
-        },
+    return insert_referral(
+        session,
+        shop_id=link.shop.id,
+        referrer_id=link.referrer.id,
+        settings_version=link.settings_version,
+        email=email.strip(),
+        key=key,
+        friend_code_id=code_id,
     )
-    return inserted
-
-
-def _referral_of_friend(
-    session: Session, shop_id: int, key: str, *, fresh: bool = False
-) -> Referral | None:
-    """The friend's referral; `fresh` re-reads a row this session already holds."""
-    return session.scalars(
-        _REFERRAL_OF_FRIEND,
-        {"shop_id": shop_id, "key": key},
-        execution_options={"populate_existing": fresh},
-    ).one_or_none()
 
 
 def _claim_of(session: Session, referral: Referral) -> Claim:

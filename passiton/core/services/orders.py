@@ -22,6 +22,7 @@ from passiton.core.models import (
     ReferralStatus,
 )
 from passiton.core.services.enrolment import Buyer, by_referral_code, enrol
+from passiton.core.services.friend_referrals import insert_referral, referral_of_friend
 from passiton.core.services.settlement import lock_referral, settle
 from passiton.core.services.shops import current_settings, settings_at
 
@@ -183,26 +184,22 @@ def _referral_from_ref(session: Session, shop_id: int, state: OrderState) -> int
     key = email_key(state.email)
     if referrer is None or key is None:
         return None
-    query = select(Referral).where(Referral.shop_id == shop_id, Referral.friend_email_key == key)
-    existing = session.scalar(query)
-    if existing is not None:
-        return existing.id if existing.order_id is None else None
-    version, _ = current_settings(session, shop_id)
-    try:
-        with session.begin_nested():
-            referral = Referral(
-                shop_id=shop_id,
-                referrer_id=referrer.id,
-                settings_version=version,
-                friend_email=state.email,
-                friend_email_key=key,
-                status=ReferralStatus.OFFERED,
-            )
-            session.add(referral)
-    except IntegrityError:
-        raced = session.scalar(query)
-        return raced.id if raced is not None and raced.order_id is None else None
-    return referral.id
+    existing = referral_of_friend(session, shop_id, key)
+    if existing is None:
+        version, _ = current_settings(session, shop_id)
+        inserted = insert_referral(
+            session,
+            shop_id=shop_id,
+            referrer_id=referrer.id,
+            settings_version=version,
+            email=state.email,
+            key=key,
+        )
+        if inserted is not None:
+            return inserted
+        existing = referral_of_friend(session, shop_id, key, fresh=True)
+        assert existing is not None  # the row the insert conflicted with
+    return existing.id if existing.order_id is None else None
 
 
 def _convert(
