@@ -36,6 +36,11 @@ class Settings:
     trusted_proxies: int = 0
     """How many reverse proxies in front set X-Forwarded-*; 0 trusts none of those headers."""
 
+    @property
+    def queue_on_redis(self) -> bool:
+        """The production layout: the queue (and the shared claim limit) on Redis, not SQLite."""
+        return self.queue_url.startswith(("redis://", "rediss://", "unix://"))
+
     def with_overrides(self, **changes: object) -> Settings:
         return replace(self, **changes)  # type: ignore[arg-type]
 

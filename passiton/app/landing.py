@@ -22,7 +22,6 @@ from passiton.app.http_errors import status_for
 from passiton.app.link_visits import record_visit
 from passiton.app.shared_claim_limit import SharedSlidingWindowLimiter
 from passiton.app.storefront_links import store_url_with_code
-from passiton.app.tasks import REDIS_SCHEMES
 from passiton.core.errors import DomainError, OfferUnavailable, ProgramPaused, UnknownReferralCode
 from passiton.core.models import Customer, Shop
 from passiton.core.program_settings import DiscountType, ProgramSettings, RewardMode
@@ -37,10 +36,12 @@ INVALID_LINK = "This referral link is not valid. Please check it with the person
 
 @bp.record_once
 def _install_limiter(state: BlueprintSetupState) -> None:
-    queue_url = state.app.extensions["passiton"].settings.queue_url
-    shared = queue_url.startswith(REDIS_SCHEMES)
-    limiter = SharedSlidingWindowLimiter.from_url(queue_url) if shared else SlidingWindowLimiter()
-    state.app.extensions[_LIMITER] = limiter
+    settings = state.app.extensions["passiton"].settings
+    state.app.extensions[_LIMITER] = (
+        SharedSlidingWindowLimiter.from_url(settings.queue_url)
+        if settings.queue_on_redis
+        else SlidingWindowLimiter()
+    )
 
 
 def _limiter() -> ClaimLimiter:

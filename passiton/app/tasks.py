@@ -45,12 +45,9 @@ DELIVERY_GRACE = timedelta(minutes=1)
 """How long a recorded delivery may wait for its task before the sweep enqueues it again."""
 DELIVERY_BATCH = 1000
 
-REDIS_SCHEMES = ("redis://", "rediss://", "unix://")
-"""Queue URLs served by Redis (the production layout); anything else is SQLite."""
-
 
 def make_huey(settings: Settings) -> Huey:
-    if settings.queue_url.startswith(REDIS_SCHEMES):
+    if settings.queue_on_redis:
         return RedisHuey("passiton", url=settings.queue_url, immediate=settings.immediate_tasks)
     parsed = make_url(settings.queue_url)
     if parsed.get_backend_name() != "sqlite" or not parsed.database:
