@@ -11,7 +11,7 @@ import secrets
 import tempfile
 from pathlib import Path
 
-from bench.measure import machine, percentile, postgres, summary, table, timed
+from bench.measure import latency_table, machine, postgres, timed
 from passiton.app.config import Settings
 from passiton.app.factory import create_app
 from passiton.app.runtime import build_runtime
@@ -72,16 +72,10 @@ def main() -> None:
         runtime.close()
     print(f"\n{claims} sequential requests each")
     print(
-        table(
-            ["request", "latency", "p99 vs baseline"],
-            [
-                ["GET /healthz (baseline)", summary(baseline), "1.0x"],
-                [
-                    "POST /r/<code> (claim)",
-                    summary(measured),
-                    f"{percentile(measured, 99) / percentile(baseline, 99):.1f}x",
-                ],
-            ],
+        latency_table(
+            "request",
+            ("GET /healthz (baseline)", baseline),
+            [("POST /r/<code> (claim)", measured)],
         )
     )
     print(f"store API calls during {claims} claims: {store_calls}")

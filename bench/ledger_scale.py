@@ -14,7 +14,7 @@ import psycopg
 from sqlalchemy import func, select, text
 from sqlalchemy.engine import make_url
 
-from bench.measure import machine, percentile, postgres, summary, table, timed
+from bench.measure import latency_table, machine, postgres, timed
 from passiton.app.database import Database
 from passiton.core.ledger import ledger_sums
 from passiton.core.models import Customer, EntryKind, LedgerEntry, Platform
@@ -124,28 +124,16 @@ def main() -> None:
             summed = timed(ledger_balance, args.repeat)
             board = timed(dashboard, max(50, args.repeat // 20))
         db.dispose()
-    base99 = percentile(baseline, 99)
     print(
-        table(
-            ["query", "latency", "vs SELECT 1 (p99)"],
+        latency_table(
+            "query",
+            ("SELECT 1 round trip (baseline)", baseline),
             [
-                ["SELECT 1 round trip (baseline)", summary(baseline), "1.0x"],
-                [
-                    "balance: stored on customer",
-                    summary(stored),
-                    f"{percentile(stored, 99) / base99:.1f}x",
-                ],
-                [
-                    "balance: ledger sum (100 rows)",
-                    summary(summed),
-                    f"{percentile(summed, 99) / base99:.1f}x",
-                ],
-                [
-                    "dashboard: shop totals + top 10 (30 d)",
-                    summary(board),
-                    f"{percentile(board, 99) / base99:.1f}x",
-                ],
+                ("balance: stored on customer", stored),
+                ("balance: ledger sum (100 rows)", summed),
+                ("dashboard: shop totals + top 10 (30 d)", board),
             ],
+            ratio_header="vs SELECT 1 (p99)",
         )
     )
     print("targets: balance p99 <= 5 ms, dashboard p95 <= 200 ms")

@@ -48,6 +48,21 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
     return "\n".join(lines)
 
 
+def latency_table(
+    first_header: str,
+    baseline: tuple[str, Sequence[float]],
+    measured: Sequence[tuple[str, Sequence[float]]],
+    ratio_header: str = "p99 vs baseline",
+) -> str:
+    """Latency summaries, each row's p99 as a multiple of the baseline's p99."""
+    base99 = percentile(baseline[1], 99)
+    rows = [[baseline[0], summary(baseline[1]), "1.0x"]] + [
+        [name, summary(samples), f"{percentile(samples, 99) / base99:.1f}x"]
+        for name, samples in measured
+    ]
+    return table([first_header, "latency", ratio_header], rows)
+
+
 def machine() -> str:
     memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
     return (
