@@ -12,14 +12,11 @@ import responses
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
-from passiton.app.factory import create_app
 from passiton.app.runtime import Runtime
 from passiton.app.shopify_wiring import VaultCredentialStore, install_with_credentials
 from passiton.connectors.shopify.tokens import ShopifyCredentials
-from passiton.core.fake_store import FakeStoreDirectory
 from passiton.core.models import Platform, Shop, ShopStatus
 from passiton.core.services.shops import find_shop, uninstall_shop, update_settings
-from tests.conftest import RuntimeFactory
 from tests.shopify.app_requests import TOKEN_ANSWER, TOKEN_URL, row_count, session_token
 from tests.shopify.shopify_data import SHOP
 
@@ -28,13 +25,9 @@ NOW = datetime.now(UTC)
 
 
 @pytest.fixture
-def shopify_runtime(make_runtime: RuntimeFactory, sqlite_url: str) -> Runtime:
-    return make_runtime(sqlite_url, stores=FakeStoreDirectory())
-
-
-@pytest.fixture
-def web(shopify_runtime: Runtime) -> FlaskClient:
-    return create_app(runtime=shopify_runtime).test_client()
+def database_url(sqlite_url: str) -> str:
+    """The embedded-app tests run on SQLite only."""
+    return sqlite_url
 
 
 def pair(

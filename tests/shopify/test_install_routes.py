@@ -33,23 +33,6 @@ from tests.shopify.shopify_data import SHOP
 OTHER_SHOP = "bert-boots.myshopify.com"
 
 
-@pytest.fixture
-def stores() -> FakeStoreDirectory:
-    return FakeStoreDirectory()
-
-
-@pytest.fixture
-def shopify_runtime(
-    make_runtime: RuntimeFactory, database_url: str, stores: FakeStoreDirectory
-) -> Runtime:
-    return make_runtime(database_url, stores=stores)
-
-
-@pytest.fixture
-def web(shopify_runtime: Runtime) -> FlaskClient:
-    return create_app(runtime=shopify_runtime).test_client()
-
-
 def test_install_redirects_to_shopify_with_our_scopes_and_callback(web: FlaskClient) -> None:
     response = web.get(f"/shopify/install?shop={SHOP}")
 

@@ -12,7 +12,6 @@ from sqlalchemy import event, func, select
 from passiton.app.factory import create_app
 from passiton.app.runtime import Runtime
 from passiton.app.shopify_wiring import DatabaseShopLookup
-from passiton.core.fake_store import FakeStoreDirectory
 from passiton.core.models import (
     Customer,
     OrderRecord,
@@ -29,16 +28,6 @@ from passiton.core.services.enrolment import Buyer, enrol
 from passiton.core.services.shops import install_shop
 from tests.conftest import RuntimeFactory
 from tests.shopify.shopify_data import SECRET, SHOP, fixture, paid_order, signed_headers
-
-
-@pytest.fixture
-def shopify_runtime(make_runtime: RuntimeFactory, database_url: str) -> Runtime:
-    return make_runtime(database_url, stores=FakeStoreDirectory())
-
-
-@pytest.fixture
-def web(shopify_runtime: Runtime) -> FlaskClient:
-    return create_app(runtime=shopify_runtime).test_client()
 
 
 @pytest.fixture
