@@ -138,3 +138,21 @@ class StoreVisit:
         assert isinstance(done, dict)
         self.transients = dict(done["transients"])
         return done
+
+
+JOURNEY = PHP_DIR / "shopper_journey.php"
+
+
+def shopper_journey(
+    steps: list[list[Any]], cookies: dict[str, str] | None = None, coupons: list[str] | None = None
+) -> dict[str, Any]:
+    """A shopper's requests to a store running the plugin (php/shopper_journey.php).
+
+    Steps: `["visit", {query}]`, `["add_to_cart", product_id]`, `["checkout", "block" | "classic"]`.
+    The store has the coupons in `coupons` (lower-cased, as WooCommerce stores them).
+    """
+    payload = {"cookies": cookies or {}, "coupons": coupons or [], "steps": steps}
+    done = _run(JOURNEY, payload)
+    assert isinstance(done, dict)
+    return done
+

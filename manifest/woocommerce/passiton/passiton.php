@@ -18,6 +18,7 @@ const PASSITON_META_KEY = '_passiton_ref';
 require_once __DIR__ . '/includes/passiton-codes.php';
 require_once __DIR__ . '/includes/passiton-requests.php';
 require_once __DIR__ . '/includes/passiton-account.php';
+require_once __DIR__ . '/includes/passiton-checkout.php';
 
 /** The settings the merchant copies from their Passiton account page. */
 function passiton_settings() {
@@ -48,27 +49,6 @@ add_action(
 					WC()->cart->apply_coupon( $coupon );
 				}
 			}
-		}
-	}
-);
-
-add_action(
-	'woocommerce_add_to_cart',
-	function () {
-		$coupon = WC()->session ? WC()->session->get( 'passiton_coupon' ) : '';
-		if ( $coupon && ! WC()->cart->has_discount( $coupon ) ) {
-			WC()->cart->apply_coupon( $coupon );
-		}
-	}
-);
-
-// The referral code travels with the order as meta; Passiton reads it from the webhook body.
-add_action(
-	'woocommerce_checkout_create_order',
-	function ( $order ) {
-		$ref = isset( $_COOKIE[ PASSITON_COOKIE ] ) ? passiton_clean_code( wp_unslash( $_COOKIE[ PASSITON_COOKIE ] ) ) : '';
-		if ( $ref ) {
-			$order->update_meta_data( PASSITON_META_KEY, $ref );
 		}
 	}
 );
