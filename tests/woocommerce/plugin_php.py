@@ -141,6 +141,7 @@ class StoreVisit:
 
 
 JOURNEY = PHP_DIR / "shopper_journey.php"
+LIFECYCLE = PHP_DIR / "plugin_lifecycle.php"
 
 
 def shopper_journey(
@@ -156,3 +157,9 @@ def shopper_journey(
     assert isinstance(done, dict)
     return done
 
+
+def plugin_lifecycle(request: str, options: dict[str, Any] | None = None) -> dict[str, Any]:
+    """One request in the plugin's life: "activate", "load" or "deactivate"."""
+    done = _run(LIFECYCLE, {"request": request, "options": options or {}})
+    assert isinstance(done, dict)
+    return done

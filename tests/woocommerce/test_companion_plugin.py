@@ -19,6 +19,8 @@ def test_the_plugin_has_php_files() -> None:
         "includes/passiton-account.php",
         "includes/passiton-checkout.php",
         "includes/passiton-codes.php",
+        "includes/passiton-compatibility.php",
+        "includes/passiton-lifecycle.php",
         "includes/passiton-requests.php",
         "passiton.php",
     ]
@@ -30,6 +32,7 @@ def test_the_tests_have_php_files() -> None:
         "fake_woocommerce.php",
         "fake_wordpress.php",
         "plugin_functions.php",
+        "plugin_lifecycle.php",
         "shopper_journey.php",
     ]
 

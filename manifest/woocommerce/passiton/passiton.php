@@ -14,11 +14,17 @@ if ( ! defined( 'ABSPATH' ) ) {
 const PASSITON_OPTION   = 'passiton_settings';
 const PASSITON_COOKIE   = 'passiton_ref';
 const PASSITON_META_KEY = '_passiton_ref';
+const PASSITON_FILE     = __FILE__;
 
 require_once __DIR__ . '/includes/passiton-codes.php';
 require_once __DIR__ . '/includes/passiton-requests.php';
 require_once __DIR__ . '/includes/passiton-account.php';
 require_once __DIR__ . '/includes/passiton-checkout.php';
+require_once __DIR__ . '/includes/passiton-compatibility.php';
+require_once __DIR__ . '/includes/passiton-lifecycle.php';
+
+register_activation_hook( __FILE__, 'passiton_activate' );
+register_deactivation_hook( __FILE__, 'passiton_deactivate' );
 
 /** The settings the merchant copies from their Passiton account page. */
 function passiton_settings() {
