@@ -50,4 +50,5 @@ def test_the_text_domain_is_loaded_from_the_plugins_languages_folder() -> None:
     done = plugin_lifecycle("load")
 
     assert done["textdomains"] == [["passiton", "passiton/languages"]]
+    assert (PLUGIN / "languages" / "passiton.pot").is_file()
     assert done["html"] == ""

@@ -2,8 +2,10 @@
 /**
  * Plugin Name: Passiton referrals
  * Description: Storefront pieces of the Passiton referral program: friend codes, referral attribution and a "Refer a friend" section in My Account.
- * Version: 0.2.0
+ * Version: 0.3.0
  * Requires Plugins: woocommerce
+ * Text Domain: passiton
+ * Domain Path: /languages
  * License: MIT
  */
 
