@@ -258,3 +258,26 @@ def _locked(session: Session, request_id: int) -> ConnectRequest | None:
     return session.scalar(
         select(ConnectRequest).where(ConnectRequest.id == request_id).with_for_update()
     )
+
+
+def recent_grants(session: Session, merchant_id: int, limit: int = 5) -> list[dict[str, str]]:
+    """The merchant's latest key grants, for the account page (which they reload to follow)."""
+    rows = session.scalars(
+        select(ConnectRequest)
+        .where(
+            ConnectRequest.merchant_id == merchant_id,
+            ConnectRequest.status != GrantStatus.STARTED,
+        )
+        .order_by(ConnectRequest.id.desc())
+        .limit(limit)
+    )
+    return [
+        {
+            "store_url": row.store_url,
+            "status": row.status.value,
+            "refusal": row.refusal or "",
+            "old_key_id": row.old_key_id or "",
+            "old_key_status": row.old_key_status.value if row.old_key_status else "",
+        }
+        for row in rows
+    ]
