@@ -19,6 +19,7 @@ def test_the_plugin_has_php_files() -> None:
         "includes/passiton-account.php",
         "includes/passiton-codes.php",
         "includes/passiton-requests.php",
+        "includes/passiton-revoke.php",
         "passiton.php",
     ]
 
@@ -28,6 +29,7 @@ def test_the_tests_have_php_files() -> None:
         "account_tab.php",
         "fake_wordpress.php",
         "plugin_functions.php",
+        "rest_store.php",
     ]
 
 
