@@ -11,10 +11,11 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+from huey import crontab
 from huey.api import Task
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -42,6 +43,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 VERIFY_RETRIES = 5
+VERIFY_GIVE_UP = timedelta(hours=1)
+"""A grant the store has not let us check for this long is refused; the merchant reconnects."""
 REVOKE_RETRIES = 5
 OWNED_ELSEWHERE = (
     "This store is connected to another Passiton account, which keeps it. "
@@ -83,8 +86,15 @@ def record_grant(
     return pending.id
 
 
-def register_grant_tasks(runtime: Runtime) -> tuple[Any, Any]:
-    """The verify and revoke tasks, on the runtime's queue."""
+@dataclass(frozen=True)
+class GrantTasks:
+    verify: Any
+    revoke: Any
+    sweep: Any
+
+
+def register_grant_tasks(runtime: Runtime) -> GrantTasks:
+    """The verify and revoke tasks, and the sweep that re-finds those whose task was lost."""
     huey = runtime.huey
 
     @huey.task(
@@ -147,7 +157,35 @@ def register_grant_tasks(runtime: Runtime) -> tuple[Any, Any]:
         runtime.db.run(lambda s: _record_revocation(s, request_id, status))
         return status.value
 
-    return verify_grant, revoke_old_key
+    @huey.periodic_task(crontab(minute="*"), name="sweep_woocommerce_grants")
+    def sweep_grants() -> None:
+        # Both tasks are idempotent (they act only on a grant still in their state), so a
+        # grant whose task is merely slow, not lost, is safe to enqueue again.
+        given_up = datetime.now(UTC) - VERIFY_GIVE_UP
+        with runtime.db.sessions() as session:
+            verifying = list(
+                session.execute(
+                    select(ConnectRequest.id, ConnectRequest.used_at).where(
+                        ConnectRequest.status == GrantStatus.VERIFYING
+                    )
+                )
+            )
+            revoking = list(
+                session.scalars(
+                    select(ConnectRequest.id).where(
+                        ConnectRequest.old_key_status == OldKeyStatus.REVOKING
+                    )
+                )
+            )
+        for request_id, used_at in verifying:
+            if used_at is not None and used_at < given_up:
+                runtime.db.run(lambda s, i=request_id: _refuse(s, i, UNREACHABLE))
+            else:
+                verify_grant(request_id)
+        for request_id in revoking:
+            revoke_old_key(request_id)
+
+    return GrantTasks(verify=verify_grant, revoke=revoke_old_key, sweep=sweep_grants)
 
 
 def _grant_to_verify(session: Session, runtime: Runtime, request_id: int) -> WooCredentials | None:

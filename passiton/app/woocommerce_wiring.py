@@ -19,9 +19,12 @@ if TYPE_CHECKING:
 
 def install_woocommerce(runtime: Runtime) -> None:
     """Register the connector, the key grant tasks and, per platform, the store client."""
-    verify, revoke = register_grant_tasks(runtime)
+    grants = register_grant_tasks(runtime)
     runtime.tasks = replace(
-        runtime.tasks, verify_woocommerce_grant=verify, revoke_woocommerce_key=revoke
+        runtime.tasks,
+        verify_woocommerce_grant=grants.verify,
+        revoke_woocommerce_key=grants.revoke,
+        sweep_woocommerce_grants=grants.sweep,
     )
     runtime.connectors.setdefault(
         PLATFORM, WooCommerceWebhooks(lambda i: webhook_secret(runtime, i))
