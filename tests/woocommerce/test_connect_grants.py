@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import responses
@@ -220,3 +221,33 @@ def test_reconnecting_with_the_same_key_revokes_nothing(service: Service) -> Non
     assert latest_grant(service).status is GrantStatus.CONNECTED
     assert latest_grant(service).old_key_id is None
     assert not [c for c in responses.calls if c.request.url == REVOKE]
+
+
+def test_the_sweep_verifies_a_grant_whose_task_was_lost(queued: Service) -> None:
+    signup(queued.client)
+    queued.callback(queued.connect())
+    queued.runtime.huey.flush()
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as store:
+        mock_store(store)
+        queued.runtime.tasks.sweep_woocommerce_grants()
+        run_queue(queued.runtime)
+    assert latest_grant(queued).status is GrantStatus.CONNECTED
+    assert queued.count(MerchantShop) == 1
+
+
+def test_a_grant_the_store_never_let_us_check_is_refused_after_an_hour(queued: Service) -> None:
+    signup(queued.client)
+    queued.callback(queued.connect())
+    queued.runtime.huey.flush()
+    with queued.runtime.db.transaction() as session:
+        grant = session.scalar(select(ConnectRequest))
+        assert grant is not None
+        grant.used_at = datetime.now(UTC) - timedelta(hours=2)
+    with responses.RequestsMock() as store:
+        queued.runtime.tasks.sweep_woocommerce_grants()
+        run_queue(queued.runtime)
+        assert len(store.calls) == 0
+    assert latest_grant(queued).status is GrantStatus.REFUSED
+    assert latest_grant(queued).sealed_grant is None
+    assert (queued.count(Shop), queued.count(MerchantShop)) == (0, 0)
+    assert "could not be reached" in account_page(queued)
