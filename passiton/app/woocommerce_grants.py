@@ -12,11 +12,9 @@ import logging
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from huey import crontab
-from huey.api import Task
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -42,10 +40,8 @@ if TYPE_CHECKING:
     from passiton.app.runtime import Runtime
 
 log = logging.getLogger(__name__)
-VERIFY_RETRIES = 5
 VERIFY_GIVE_UP = timedelta(hours=1)
 """A grant the store has not let us check for this long is refused; the merchant reconnects."""
-REVOKE_RETRIES = 5
 OWNED_ELSEWHERE = (
     "This store is connected to another Passiton account, which keeps it. "
     "Delete the API key it just created (id {key_id}) "
@@ -86,106 +82,74 @@ def record_grant(
     return pending.id
 
 
-@dataclass(frozen=True)
-class GrantTasks:
-    verify: Any
-    revoke: Any
-    sweep: Any
-
-
-def register_grant_tasks(runtime: Runtime) -> GrantTasks:
-    """The verify and revoke tasks, and the sweep that re-finds those whose task was lost."""
-    huey = runtime.huey
-
-    @huey.task(
-        name="verify_woocommerce_grant",
-        retries=VERIFY_RETRIES,
-        retry_delay=10,
-        retry_backoff=2,
-        context=True,
+def verify_grant(runtime: Runtime, request_id: int, *, last_try: bool) -> Linked | None:
+    """Prove a grant's key against its store, then link it; StoreError when worth a retry."""
+    credentials = runtime.db.run(lambda s: _grant_to_verify(s, runtime, request_id))
+    if credentials is None:
+        return None
+    try:
+        prove_key(credentials)
+    except StoreError as error:
+        if error.retryable and not last_try:
+            raise
+        reason = UNREACHABLE if error.retryable else KEY_REFUSED.format(reason=error)
+        runtime.db.run(lambda s: _refuse(s, request_id, reason))
+        log.warning("woocommerce key grant %s refused: %s", request_id, error)
+        return None
+    linked = runtime.db.run(
+        lambda s: _link_verified_grant(s, runtime, request_id, datetime.now(UTC))
     )
-    def verify_grant(request_id: int, task: Task | None = None) -> str:
-        credentials = runtime.db.run(lambda s: _grant_to_verify(s, runtime, request_id))
-        if credentials is None:
-            return "done"
-        try:
-            prove_key(credentials)
-        except StoreError as error:
-            if error.retryable and task is not None and task.retries > 0:
-                raise
-            reason = KEY_REFUSED.format(reason=error) if not error.retryable else UNREACHABLE
-            runtime.db.run(lambda s: _refuse(s, request_id, reason))
-            log.warning("woocommerce key grant %s refused: %s", request_id, error)
-            return "refused"
-        linked = runtime.db.run(
-            lambda s: _link_verified_grant(s, runtime, request_id, datetime.now(UTC))
-        )
-        if linked is None:
-            return "refused"
+    if linked is not None:
         log.info("woocommerce store connected: shop=%s", linked.shop_id)
-        runtime.tasks.register_webhooks(linked.shop_id)
-        runtime.tasks.refill_pool(linked.shop_id)
-        if linked.revoke_old_key:
-            revoke_old_key(request_id)
-        return "connected"
+    return linked
 
-    @huey.task(
-        name="revoke_woocommerce_key",
-        retries=REVOKE_RETRIES,
-        retry_delay=30,
-        retry_backoff=2,
-        context=True,
+
+def revoke_old_key(runtime: Runtime, request_id: int, *, last_try: bool) -> OldKeyStatus | None:
+    """Ask the plugin to revoke the key a connect replaced; StoreError when worth a retry."""
+    call = runtime.db.run(lambda s: _revocation_to_send(s, runtime, request_id))
+    if call is None:
+        return None
+    store_url, shop_id, plugin_key, key_id = call
+    try:
+        outcome = revoke_key_with_plugin(store_url, shop_id, plugin_key, key_id, int(time.time()))
+    except StoreError:
+        if not last_try:
+            raise
+        outcome = RevokeOutcome.NOT_REVOKED
+    status = (
+        OldKeyStatus.REVOKED if outcome is RevokeOutcome.REVOKED else OldKeyStatus.REMOVE_BY_HAND
     )
-    def revoke_old_key(request_id: int, task: Task | None = None) -> str:
-        call = runtime.db.run(lambda s: _revocation_to_send(s, runtime, request_id))
-        if call is None:
-            return "done"
-        store_url, shop_id, plugin_key, key_id = call
-        try:
-            outcome = revoke_key_with_plugin(
-                store_url, shop_id, plugin_key, key_id, int(time.time())
+    runtime.db.run(lambda s: _record_revocation(s, request_id, status))
+    return status
+
+
+def unfinished_grants(runtime: Runtime, now: datetime) -> tuple[list[int], list[int]]:
+    """Grants still to verify and old keys still to revoke; grants waiting too long are refused."""
+    with runtime.db.sessions() as session:
+        verifying = [
+            (request_id, used_at)
+            for request_id, used_at in session.execute(
+                select(ConnectRequest.id, ConnectRequest.used_at).where(
+                    ConnectRequest.status == GrantStatus.VERIFYING
+                )
             )
-        except StoreError:
-            if task is not None and task.retries > 0:
-                raise
-            outcome = RevokeOutcome.NOT_REVOKED
-        status = (
-            OldKeyStatus.REVOKED
-            if outcome is RevokeOutcome.REVOKED
-            else OldKeyStatus.REMOVE_BY_HAND
+        ]
+        revoking = list(
+            session.scalars(
+                select(ConnectRequest.id).where(
+                    ConnectRequest.old_key_status == OldKeyStatus.REVOKING
+                )
+            )
         )
-        runtime.db.run(lambda s: _record_revocation(s, request_id, status))
-        return status.value
+    given_up = now - VERIFY_GIVE_UP
+    stale = [i for i, used_at in verifying if used_at is not None and used_at < given_up]
+    for request_id in stale:
+        _refuse_unreachable(runtime, request_id)
+    return [i for i, _ in verifying if i not in stale], revoking
 
-    @huey.periodic_task(crontab(minute="*"), name="sweep_woocommerce_grants")
-    def sweep_grants() -> None:
-        # Both tasks are idempotent (they act only on a grant still in their state), so a
-        # grant whose task is merely slow, not lost, is safe to enqueue again.
-        given_up = datetime.now(UTC) - VERIFY_GIVE_UP
-        with runtime.db.sessions() as session:
-            verifying = list(
-                session.execute(
-                    select(ConnectRequest.id, ConnectRequest.used_at).where(
-                        ConnectRequest.status == GrantStatus.VERIFYING
-                    )
-                )
-            )
-            revoking = list(
-                session.scalars(
-                    select(ConnectRequest.id).where(
-                        ConnectRequest.old_key_status == OldKeyStatus.REVOKING
-                    )
-                )
-            )
-        for request_id, used_at in verifying:
-            if used_at is not None and used_at < given_up:
-                runtime.db.run(lambda s, i=request_id: _refuse(s, i, UNREACHABLE))
-            else:
-                verify_grant(request_id)
-        for request_id in revoking:
-            revoke_old_key(request_id)
 
-    return GrantTasks(verify=verify_grant, revoke=revoke_old_key, sweep=sweep_grants)
+def _refuse_unreachable(runtime: Runtime, request_id: int) -> None:
+    runtime.db.run(lambda s: _refuse(s, request_id, UNREACHABLE))
 
 
 def _grant_to_verify(session: Session, runtime: Runtime, request_id: int) -> WooCredentials | None:

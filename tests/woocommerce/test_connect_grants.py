@@ -9,6 +9,7 @@ import pytest
 import responses
 from sqlalchemy import select
 
+from passiton.app import woocommerce_grants as grants
 from passiton.app.factory import create_app
 from passiton.app.runtime import Runtime
 from passiton.app.stores import PlatformStores
@@ -22,6 +23,7 @@ from passiton.core.merchants import (
     PluginKey,
 )
 from passiton.core.models import Shop
+from passiton.core.ports import StoreError
 from passiton.core.services.shops import uninstall_shop
 from tests.conftest import RuntimeFactory
 from tests.woocommerce.connect_service import Service
@@ -127,7 +129,7 @@ def test_made_up_keys_link_nothing_and_the_merchant_is_told(service: Service) ->
     assert grant.status is GrantStatus.REFUSED
     assert grant.sealed_grant is None
     # The only store call was the key check: no webhook, no coupon.
-    assert [(c.request.method, c.request.url.split("?")[0]) for c in responses.calls] == [
+    assert [(c.request.method, str(c.request.url).split("?")[0]) for c in responses.calls] == [
         ("GET", f"{API}/webhooks")
     ]
     page = account_page(service)
@@ -251,3 +253,18 @@ def test_a_grant_the_store_never_let_us_check_is_refused_after_an_hour(queued: S
     assert latest_grant(queued).sealed_grant is None
     assert (queued.count(Shop), queued.count(MerchantShop)) == (0, 0)
     assert "could not be reached" in account_page(queued)
+
+
+def test_a_store_that_fails_keeps_the_grant_until_the_last_try(queued: Service) -> None:
+    signup(queued.client)
+    queued.callback(queued.connect())
+    request_id = latest_grant(queued).id
+    with responses.RequestsMock() as store:
+        store.get(f"{API}/webhooks", status=502, body="Bad Gateway")
+        with pytest.raises(StoreError) as failed:
+            grants.verify_grant(queued.runtime, request_id, last_try=False)
+        assert failed.value.retryable
+        assert latest_grant(queued).status is GrantStatus.VERIFYING
+        assert grants.verify_grant(queued.runtime, request_id, last_try=True) is None
+    assert latest_grant(queued).status is GrantStatus.REFUSED
+    assert (queued.count(Shop), queued.count(MerchantShop)) == (0, 0)
