@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -268,3 +269,39 @@ def test_a_store_that_fails_keeps_the_grant_until_the_last_try(queued: Service) 
         assert grants.verify_grant(queued.runtime, request_id, last_try=True) is None
     assert latest_grant(queued).status is GrantStatus.REFUSED
     assert (queued.count(Shop), queued.count(MerchantShop)) == (0, 0)
+
+
+def test_two_merchants_racing_for_a_new_store_leave_one_owner(
+    make_runtime: RuntimeFactory, pg_url: str
+) -> None:
+    runtime = make_runtime(pg_url, stores=PlatformStores(), immediate_tasks=False)
+    first = Service(runtime, create_app(runtime=runtime).test_client())
+    signup(first.client)
+    first.callback(first.connect())
+    second = second_merchant(first, "other@shop.example")
+    second.callback(second.connect(), key_id=9, **MADE_UP)
+    with runtime.db.sessions() as session:
+        request_ids = list(session.scalars(select(ConnectRequest.id)))
+    start = threading.Barrier(len(request_ids))
+
+    def verify(request_id: int) -> None:
+        start.wait(timeout=10)
+        grants.verify_grant(runtime, request_id, last_try=True)
+
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as store:
+        mock_store(store)
+        workers = [threading.Thread(target=verify, args=(i,)) for i in request_ids]
+        for worker in workers:
+            worker.start()
+        for worker in workers:
+            worker.join(timeout=30)
+    with runtime.db.sessions() as session:
+        statuses = sorted(r.status for r in session.scalars(select(ConnectRequest)))
+        owners = list(session.scalars(select(MerchantShop.merchant_id)))
+        winner = session.scalar(
+            select(ConnectRequest.merchant_id).where(ConnectRequest.status == GrantStatus.CONNECTED)
+        )
+    assert statuses == sorted([GrantStatus.CONNECTED, GrantStatus.REFUSED])
+    assert owners == [winner]
+    assert first.count(Shop) == 1
+    assert first.count(PluginKey) == 1
