@@ -70,6 +70,10 @@ class Tasks:
     sweep: Any
     reconcile_all: Any
     check_webhooks: Any
+    verify_woocommerce_grant: Any = None
+    """Set by the WooCommerce wiring, which owns the key grant tasks."""
+    revoke_woocommerce_key: Any = None
+    sweep_woocommerce_grants: Any = None
 
 
 def register_tasks(huey: Huey, db: Database, stores: StoreDirectory) -> Tasks:

@@ -58,10 +58,16 @@ class WooCommerceScenario(Story[WooBuyer, WooOrder]):
         store = self.sandbox.url
         self.say(f"1. The merchant signs up on Passiton and connects the store at {store}.")
         woo.sign_up(self.web, *MERCHANT)
-        account = woo.connect_store(self.web, store)
-        expect(self.shop_id() is not None, "the store is not connected after approving")
+        woo.connect_store(self.web, store)
+        self.settle(
+            lambda: self.shop_id() is not None,
+            "connect the store",
+            self.runtime.tasks.sweep_woocommerce_grants,
+        )
+        account = self.web.get("/account").get_data(as_text=True)
         self.say('   They approved a read/write key for "Passiton" on the store (wc-auth);')
-        self.say("   the store POSTed it to Passiton's callback and sent them back to Passiton.")
+        self.say("   the store POSTed it to Passiton's callback and sent them back to Passiton,")
+        self.say("   which proved the key with a REST call to the store before linking it.")
         self.settle(self._webhooks_ready, "register webhooks", self.runtime.tasks.check_webhooks)
         expect(all(s == 200 for _, s in self.sender.pings), "a webhook ping was not answered 200")
         self.say(f"   Passiton registered {len(TOPICS)} webhooks with a secret of its own:")

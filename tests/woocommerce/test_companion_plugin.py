@@ -22,6 +22,7 @@ def test_the_plugin_has_php_files() -> None:
         "includes/passiton-compatibility.php",
         "includes/passiton-lifecycle.php",
         "includes/passiton-requests.php",
+        "includes/passiton-revoke.php",
         "passiton.php",
     ]
 
@@ -33,6 +34,7 @@ def test_the_tests_have_php_files() -> None:
         "fake_wordpress.php",
         "plugin_functions.php",
         "plugin_lifecycle.php",
+        "rest_store.php",
         "shopper_journey.php",
     ]
 
