@@ -13,8 +13,8 @@ from passiton.app.worker_heartbeat import STALE_AFTER, beat
 from passiton.core.events import OrderDeleted
 from passiton.core.models import Platform
 from passiton.core.services.deliveries import record_delivery
-from tests.support.builders import make_shop
 from tests.conftest import RuntimeFactory
+from tests.support.builders import make_shop
 from tests.support.servers import free_port
 
 

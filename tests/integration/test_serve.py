@@ -252,3 +252,18 @@ def _wait_for(probe: object, timeout: float = 60) -> None:
         if time.monotonic() > deadline:
             raise AssertionError(f"not true within {timeout} s")
         time.sleep(0.2)
+
+
+def test_serve_exits_and_stops_its_worker_when_the_web_role_dies(tmp_path: Path) -> None:
+    with serving(tmp_path, "--task-workers", "1") as served:
+        [gunicorn] = [
+            child
+            for child in psutil.Process(served.process.pid).children()
+            if "passiton.app.server" in child.cmdline()
+        ]
+        workers = _task_workers(served.process.pid)
+        gunicorn.send_signal(signal.SIGKILL)
+        status = served.process.wait(timeout=60)
+    assert status != 0
+    assert "web exited with status -9; stopping" in served.output()
+    assert not [w for w in workers if w.is_running() and w.status() != psutil.STATUS_ZOMBIE]
