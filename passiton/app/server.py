@@ -6,8 +6,9 @@ Why gevent workers (chosen once, for the three issues that depend on it):
   is accepted, and has no header read timeout: 8 clients that send a header every few seconds
   held all 2 x 4 threads and `/healthz` stopped answering. More threads only moves the number.
   A gevent worker gives each connection a greenlet (a few KB) and parks it on the event loop
-  while it waits for bytes, so thousands of dribbling connections cost memory, not service
-  (`worker_connections` caps them per process).
+  while it waits for bytes, so dribbling connections cost memory, not service
+  (`worker_connections` caps them per process), and it drops a connection whose request line
+  and headers are not in within the keep-alive time.
 - Group commit of webhook ingest wants many concurrent requests inside one process to batch
   into one INSERT. With gevent a process holds up to `worker_connections` requests in flight;
   a pool of 4 threads would batch at most 4.
@@ -71,6 +72,9 @@ def gunicorn_options(host: str, port: int, workers: int) -> dict[str, Any]:
         # Kills a worker whose event loop is blocked this long (with gevent, a request that
         # merely waits does not count).
         "timeout": 30,
+        # The gevent worker reads each request's line and headers under a timeout of this many
+        # seconds (gunicorn's keep-alive), so a client that dribbles its header is dropped.
+        "keepalive": 2,
         "graceful_timeout": 10,
         "accesslog": "-",
         "logger_class": "passiton.app.access_log.RedactingAccessLogger",
