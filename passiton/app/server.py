@@ -25,7 +25,10 @@ What gevent requires of the rest of the service:
   selectors); psycogreen is only for psycopg2.
 - SQLite (the embedded default) is C code that does not yield: a query, or a wait on the write
   lock (busy_timeout), blocks that worker's other greenlets meanwhile. That is acceptable for a
-  single-machine install; production runs PostgreSQL.
+  single-machine install; production runs PostgreSQL. It also relies on a rule the code keeps
+  anyway: no network call (store API, Redis, enqueueing) inside a database transaction. A
+  greenlet that yielded while holding SQLite's write lock would leave another greenlet of its
+  process spinning in busy_timeout, unable to let the holder finish.
 - The task worker is a separate process (not forked from gunicorn) and is never patched.
 - Monkey-patching happens in gunicorn's worker after the fork, before the app is imported
   (no preload), and this module imports nothing of the app at the top, so nothing that binds
