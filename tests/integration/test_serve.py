@@ -65,7 +65,12 @@ def serving(tmp_path: Path, *args: str) -> Iterator[Served]:
         )
     served = Served(process, port, log)
     try:
-        _wait_for(lambda: requests.get(f"{served.base}/healthz", timeout=2).status_code == 200)
+        # Booting imports the app in three processes (two web workers, the task worker); on a
+        # busy two-CPU machine that alone can take a minute.
+        _wait_for(
+            lambda: requests.get(f"{served.base}/healthz", timeout=2).status_code == 200,
+            timeout=180,
+        )
         yield served
     finally:
         process.send_signal(signal.SIGTERM)
