@@ -24,7 +24,12 @@ from passiton.app.shared_claim_limit import SharedSlidingWindowLimiter
 from passiton.app.storefront_links import store_url_with_code
 from passiton.core.errors import DomainError, OfferUnavailable, ProgramPaused, UnknownReferralCode
 from passiton.core.models import Customer, Shop
-from passiton.core.program_settings import DiscountType, ProgramSettings, RewardMode
+from passiton.core.program_settings import (
+    DEFAULT_HOW_IT_WORKS,
+    DiscountType,
+    ProgramSettings,
+    RewardMode,
+)
 from passiton.core.services.claims import Claim, claim_on_link
 from passiton.core.services.referral_links import ReferralLink, find_link
 
@@ -119,20 +124,37 @@ def show(code: str) -> ResponseReturnValue:
 
 @bp.get("/r/<code>/how-it-works")
 def how_it_works(code: str) -> ResponseReturnValue:
+    """The program explained to the friend who holds the link, not to the referrer."""
     with current_runtime().db.sessions() as session:
         link = find_link(session, code)
         if link is None:
             return _error_page(INVALID_LINK, 404)
-        paragraphs = [p.strip() for p in link.settings.how_it_works.split("\n\n") if p.strip()]
+        name = link.referrer.first_name
         return render_template(
             "how_it_works.html",
             shop=link.shop,
             code=link.referrer.referral_code,
-            paragraphs=paragraphs,
+            paragraphs=friend_paragraphs(link.settings),
             settings=link.settings,
             brand=brand_for(link.settings),
             discount=discount_text(link.settings, link.shop.currency),
+            referrer_name=name or "A friend",
+            reward=referrer_reward_text(link.settings, name)
+            if link.settings.show_referrer_reward
+            else None,
         ), 200
+
+
+def friend_paragraphs(settings: ProgramSettings) -> list[str]:
+    """The merchant's own explanation, unless it is still the default one.
+
+    The default text is written to the referrer ("you earn points"); shown to a friend it would
+    tell them what the referrer gains, which is exactly what `show_referrer_reward` hides. The
+    page's own details already explain the program to the friend.
+    """
+    if settings.how_it_works.strip() == DEFAULT_HOW_IT_WORKS:
+        return []
+    return [p.strip() for p in settings.how_it_works.split("\n\n") if p.strip()]
 
 
 @bp.post("/r/<code>")
