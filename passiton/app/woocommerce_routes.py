@@ -84,6 +84,7 @@ def callback() -> ResponseReturnValue:
     # The store deletes the key unless we answer within 60 s: the store calls happen later.
     runtime.tasks.register_webhooks(shop_id)
     runtime.tasks.refill_pool(shop_id)
+    runtime.tasks.refresh_shop_facts(shop_id)
     return jsonify({"status": "connected", "shop_id": str(shop_id)}), 200
 
 
