@@ -58,7 +58,7 @@ def test_referrers_reward_is_mentioned_only_when_the_shop_says_so(
 
     html = client.get(f"/r/{code}").get_data(as_text=True)
 
-    assert "Anna gave you 10.00 USD off your first order" in html
+    assert "Anna gave you $10.00 off your first order" in html
     assert "Anna earns 1,000 points when your order is complete." in html
 
 
