@@ -76,27 +76,29 @@ def friend_discount(settings: ProgramSettings, currency: str) -> str:
 
 def offer_headline(settings: ProgramSettings, referrer_name: str | None, currency: str = "") -> str:
     """The page's headline: the friend's gain, from the person who sent the link."""
-    return gettext(
+    headline = gettext(
         "%(who)s gave you %(discount)s off your first order",
         who=referrer_name or gettext("A friend"),
         discount=friend_discount(settings, currency),
     )
+    return str(headline)
 
 
 def referrer_reward_text(settings: ProgramSettings, referrer_name: str | None) -> str:
     """What the referrer earns, for shops that choose to say so on the friend page."""
     who = referrer_name or gettext("Your friend")
+    points = format_number(settings.reward_points)
     if settings.reward_mode is RewardMode.PER_REFERRAL:
-        return gettext(
-            "%(who)s earns %(points)s points when your order is complete.",
-            who=who,
-            points=format_number(settings.reward_points),
+        text = gettext(
+            "%(who)s earns %(points)s points when your order is complete.", who=who, points=points
         )
-    return gettext(
-        "%(who)s earns %(points)s points for every unit you spend when your order is complete.",
-        who=who,
-        points=format_number(settings.reward_points),
-    )
+    else:
+        text = gettext(
+            "%(who)s earns %(points)s points for every unit you spend when your order is complete.",
+            who=who,
+            points=points,
+        )
+    return str(text)
 
 
 def _error_page(message: str, status: int, shop: Shop | None = None) -> ResponseReturnValue:
