@@ -47,6 +47,7 @@ def register_grant_tasks(runtime: Runtime) -> GrantTasks:
             return False
         runtime.tasks.register_webhooks(linked.shop_id)
         runtime.tasks.refill_pool(linked.shop_id)
+        runtime.tasks.refresh_shop_facts(linked.shop_id)
         if linked.revoke_old_key:
             revoke_old_key(request_id)
         return True

@@ -101,6 +101,12 @@ class Shop(Base):
     domain: Mapped[str] = mapped_column(String(255))
     name: Mapped[str] = mapped_column(String(255), default="")
     currency: Mapped[str] = mapped_column(String(3), default="USD")
+    locale: Mapped[str] = mapped_column(String(35), default="en", server_default="en")
+    """The store's primary language (BCP 47), for shoppers whose own language is not known."""
+    timezone: Mapped[str] = mapped_column(String(64), default="UTC", server_default="UTC")
+    contact_email: Mapped[str] = mapped_column(String(255), default="", server_default="")
+    facts_refreshed_at: Mapped[datetime | None] = mapped_column(default=None)
+    """When the store last told us its name, currency, language and time zone."""
     status: Mapped[ShopStatus] = mapped_column(_enum(ShopStatus), default=ShopStatus.ACTIVE)
     credentials: Mapped[bytes | None] = mapped_column(LargeBinary, default=None)
     """Encrypted by the composition root; the core never reads it."""

@@ -84,7 +84,10 @@ class WooCommerceScenario(Story[WooBuyer, WooOrder]):
         self.plugin = CompanionPlugin(self.web.application.test_client(), settings)
 
     def referrer_buys(self) -> str:
-        self.say("2. Anna buys a ring for 120.00; WooCommerce sends order.created + order.updated.")
+        self.say(
+            f"2. Anna buys a ring for 120.00 {self.currency}; "
+            "WooCommerce sends order.created + order.updated."
+        )
         self.notify(self.checkout(ANNA, Decimal("120.00")), PAID)
         data = self.plugin.refer_a_friend(ANNA)
         link = str(data["referral_code"])
@@ -103,7 +106,7 @@ class WooCommerceScenario(Story[WooBuyer, WooOrder]):
     def friend_buys(self, friend: WooBuyer, code: str) -> WooOrder:
         order = self.checkout(friend, Decimal("80.00"), code)
         self.say(
-            f"4. {friend.first_name} pays 80.00 with {code}; "
+            f"4. {friend.first_name} pays 80.00 {self.currency} with {code}; "
             "WooCommerce sends order.created + order.updated."
         )
         self.notify(order, PAID)
