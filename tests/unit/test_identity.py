@@ -36,6 +36,48 @@ def test_plausible_email(raw: str, ok: bool) -> None:
     assert is_plausible_email(raw) is ok
 
 
+@pytest.mark.parametrize(
+    "variant",
+    [
+        "anna@example.com.",
+        "Anna@Example.COM.",
+        '"anna"@example.com',
+        '"anna+promo"@example.com',
+        "an\u200bna@example.com",
+        "anna@exam\u200dple.com",
+        "\ufeffanna@example.com\u2060",
+        "an\u00adna@example.com",
+        "ａｎｎａ＠example.com",
+    ],
+)
+def test_email_key_sees_through_variants_of_one_address(variant: str) -> None:
+    assert email_key(variant) == "anna@example.com"
+
+
+def test_email_key_compares_international_domains_in_one_form() -> None:
+    assert email_key("anna@Bücher.de") == email_key("anna@xn--bcher-kva.de")
+
+
+def test_email_key_of_a_quoted_gmail_address_drops_dots_and_tag() -> None:
+    assert email_key('"a.nna+x"@gmail.com.') == "anna@gmail.com"
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "anna@example.com.",
+        "an\u200bna@example.com",
+        "anna@example.com\u200b",
+        "a..nna@example.com",
+        ".anna@example.com",
+        "anna@-example.com",
+        "anna@exa_mple.com",
+    ],
+)
+def test_addresses_that_are_not_valid_syntax_are_not_plausible(raw: str) -> None:
+    assert is_plausible_email(raw) is False
+
+
 def test_phone_key_ignores_formatting_and_prefixes() -> None:
     assert phone_key("+49 30 1234567") == phone_key("0049-30-123 4567")
     assert phone_key("12") is None
