@@ -138,3 +138,15 @@ class StoreVisit:
         assert isinstance(done, dict)
         self.transients = dict(done["transients"])
         return done
+
+
+PRIVACY_REQUEST = PHP_DIR / "privacy_request.php"
+
+
+def privacy_request(
+    tool: str, email: str, options: dict[str, Any], user: dict[str, Any] | None
+) -> dict[str, Any]:
+    """WordPress's Tools → Export/Erase Personal Data for `email`, through the plugin."""
+    done = _run(PRIVACY_REQUEST, {"tool": tool, "email": email, "options": options, "user": user})
+    assert isinstance(done, dict)
+    return done

@@ -18,6 +18,8 @@ def test_the_plugin_has_php_files() -> None:
     assert [p.relative_to(PLUGIN).as_posix() for p in PHP_FILES] == [
         "includes/passiton-account.php",
         "includes/passiton-codes.php",
+        "includes/passiton-privacy-hooks.php",
+        "includes/passiton-privacy.php",
         "includes/passiton-requests.php",
         "passiton.php",
     ]
@@ -28,6 +30,7 @@ def test_the_tests_have_php_files() -> None:
         "account_tab.php",
         "fake_wordpress.php",
         "plugin_functions.php",
+        "privacy_request.php",
     ]
 
 

@@ -18,6 +18,7 @@ const PASSITON_META_KEY = '_passiton_ref';
 require_once __DIR__ . '/includes/passiton-codes.php';
 require_once __DIR__ . '/includes/passiton-requests.php';
 require_once __DIR__ . '/includes/passiton-account.php';
+require_once __DIR__ . '/includes/passiton-privacy-hooks.php';
 
 /** The settings the merchant copies from their Passiton account page. */
 function passiton_settings() {
