@@ -118,6 +118,25 @@ def test_redaction_leaves_no_address_name_or_id_in_any_column(
     assert _found(any_db, needles) == []
 
 
+def test_a_request_naming_one_identifier_reaches_rows_that_carry_only_another(
+    any_db: Database, shop_id: int
+) -> None:
+    zuleika, _, friend_id = _story(any_db, shop_id)
+    assert zuleika.platform_customer_id is not None
+    # Fritz orders again from his work address: that order carries only his platform id.
+    again = order(email="fritz.work@example.com", customer_id=friend_id)
+    any_db.run(lambda s: apply_events(s, shop_id, [OrderChanged(again)], T0))
+    events = [
+        CustomerRedactRequested(customer_id=None, email=REFERRER_EMAIL),
+        CustomerRedactRequested(customer_id=None, email=FRIEND_EMAIL),
+    ]
+
+    any_db.run(lambda s: apply_events(s, shop_id, events, T0))
+
+    needles = [REFERRER_EMAIL, FRIEND_EMAIL, zuleika.platform_customer_id, friend_id]
+    assert _found(any_db, needles) == []
+
+
 def test_redaction_keeps_the_bystanders_data_and_export(any_db: Database, shop_id: int) -> None:
     zuleika, bob, friend_id = _story(any_db, shop_id)
 

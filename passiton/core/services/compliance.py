@@ -119,18 +119,20 @@ def redact_customer(
         customer.platform_customer_id = None
         customer.redacted_at = utcnow()
         touched += 1
+    # Every id and key the person is known by, not only those the request named: a request
+    # by e-mail also reaches the orders and referrals that carry only their platform id.
     result = session.execute(
         update(Referral)
-        .where(Referral.shop_id == shop_id, _friend_match(customer_id, key))
+        .where(Referral.shop_id == shop_id, _friend_match_any(platform_ids, keys))
         .values(friend_email=None, friend_email_key=None, friend_customer_id=None)
         .execution_options(synchronize_session=False)
     )
     touched += int(result.rowcount)  # type: ignore[attr-defined]
     conditions = []
-    if customer_id:
-        conditions.append(OrderRecord.customer_id == customer_id)
-    if key:
-        conditions.append(OrderRecord.email_key == key)
+    if platform_ids:
+        conditions.append(OrderRecord.customer_id.in_(platform_ids))
+    if keys:
+        conditions.append(OrderRecord.email_key.in_(keys))
     if conditions:
         session.execute(
             update(OrderRecord)
@@ -202,6 +204,15 @@ def _customers(
     return list(
         session.scalars(select(Customer).where(Customer.shop_id == shop_id, or_(*conditions)))
     )
+
+
+def _friend_match_any(platform_ids: set[str], keys: set[str]) -> Any:
+    conditions = []
+    if platform_ids:
+        conditions.append(Referral.friend_customer_id.in_(platform_ids))
+    if keys:
+        conditions.append(Referral.friend_email_key.in_(keys))
+    return or_(*conditions) if conditions else Referral.id.is_(None)
 
 
 def _friend_match(customer_id: str | None, key: str | None) -> Any:
