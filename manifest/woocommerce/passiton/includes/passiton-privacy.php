@@ -44,11 +44,11 @@ function passiton_exporter_result( array $answer ) {
 		$items[] = passiton_export_item(
 			'customer-' . $index,
 			array(
-				'E-mail'            => passiton_text( $customer, 'email' ),
-				'First name'        => passiton_text( $customer, 'first_name' ),
-				'Referral code'     => passiton_text( $customer, 'referral_code' ),
-				'Points pending'    => passiton_text( $customer, 'points_pending' ),
-				'Points available'  => passiton_text( $customer, 'points_available' ),
+				'E-mail'               => passiton_text( $customer, 'email' ),
+				'First name'           => passiton_text( $customer, 'first_name' ),
+				'Referral code'        => passiton_text( $customer, 'referral_code' ),
+				'Points pending'       => passiton_text( $customer, 'points_pending' ),
+				'Points available'     => passiton_text( $customer, 'points_available' ),
 				'In the program since' => passiton_text( $customer, 'created_at' ),
 			)
 		);
