@@ -140,6 +140,31 @@ class StoreVisit:
         return done
 
 
+JOURNEY = PHP_DIR / "shopper_journey.php"
+LIFECYCLE = PHP_DIR / "plugin_lifecycle.php"
+
+
+def shopper_journey(
+    steps: list[list[Any]], cookies: dict[str, str] | None = None, coupons: list[str] | None = None
+) -> dict[str, Any]:
+    """A shopper's requests to a store running the plugin (php/shopper_journey.php).
+
+    Steps: `["visit", {query}]`, `["add_to_cart", product_id]`, `["checkout", "block" | "classic"]`.
+    The store has the coupons in `coupons` (lower-cased, as WooCommerce stores them).
+    """
+    payload = {"cookies": cookies or {}, "coupons": coupons or [], "steps": steps}
+    done = _run(JOURNEY, payload)
+    assert isinstance(done, dict)
+    return done
+
+
+def plugin_lifecycle(request: str, options: dict[str, Any] | None = None) -> dict[str, Any]:
+    """One request in the plugin's life: "activate", "load" or "deactivate"."""
+    done = _run(LIFECYCLE, {"request": request, "options": options or {}})
+    assert isinstance(done, dict)
+    return done
+
+
 PRIVACY_REQUEST = PHP_DIR / "privacy_request.php"
 
 
