@@ -1,4 +1,6 @@
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from passiton.core.identity import address_key, email_key, is_plausible_email, phone_key
 
@@ -93,3 +95,19 @@ def test_address_key_ignores_case_accents_and_punctuation() -> None:
 
 def test_address_key_ignores_parts_that_are_not_text() -> None:
     assert address_key({"a": 1}, "10115", "DE") == address_key(None, "10115", "DE")  # type: ignore[arg-type]
+
+
+@given(st.text(max_size=400))
+@settings(deadline=None)
+def test_any_text_gets_a_key_or_none_and_never_an_error(raw: str) -> None:
+    key = email_key(raw)
+    assert key is None or "@" in key
+    assert is_plausible_email(raw) in (True, False)
+
+
+@given(st.emails())
+@settings(deadline=None)
+def test_a_valid_address_keys_to_a_key_that_keys_to_itself(address: str) -> None:
+    key = email_key(address)
+    assert key is not None
+    assert email_key(key) == key
