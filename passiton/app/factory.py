@@ -7,7 +7,7 @@ import logging
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from passiton.app import api, health, landing, merchant_pages
+from passiton.app import api, health, landing, merchant_pages, woocommerce_privacy
 from passiton.app.config import Settings, load_settings
 from passiton.app.http_errors import install_error_handlers
 from passiton.app.i18n import install_i18n
@@ -42,6 +42,7 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     app.register_blueprint(api.bp)
     app.register_blueprint(merchant_pages.bp)
     register_woocommerce_routes(app)
+    app.register_blueprint(woocommerce_privacy.bp)
     app.register_blueprint(
         webhook_blueprint(
             WebhookIntake(

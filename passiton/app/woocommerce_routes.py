@@ -97,7 +97,7 @@ def callback() -> ResponseReturnValue:
 @bp.post("/woocommerce/plugin/customer")
 def plugin_customer() -> ResponseReturnValue:
     """The "Refer a friend" section: the shopper's link, points, codes and how to redeem."""
-    signed = _signed_plugin_call()
+    signed = signed_plugin_call()
     if isinstance(signed, Response):
         return signed
     shop_id, body = signed
@@ -120,7 +120,7 @@ def plugin_customer() -> ResponseReturnValue:
 @bp.post("/woocommerce/plugin/redeem")
 def plugin_redeem() -> ResponseReturnValue:
     """Turn points into a reward (or gift) code; `idempotency_key` makes retries safe."""
-    signed = _signed_plugin_call()
+    signed = signed_plugin_call()
     if isinstance(signed, Response):
         return signed
     shop_id, body = signed
@@ -158,7 +158,8 @@ def plugin_redeem() -> ResponseReturnValue:
     )
 
 
-def _signed_plugin_call() -> tuple[int, dict[str, Any]] | Response:
+def signed_plugin_call() -> tuple[int, dict[str, Any]] | Response:
+    """The store and JSON body of a call signed with the store's plugin key, or the 4xx."""
     shop_hint = request.headers.get("X-Passiton-Shop", "")
     timestamp = request.headers.get("X-Passiton-Timestamp", "")
     signature = request.headers.get("X-Passiton-Signature", "")

@@ -412,3 +412,23 @@ class DataExport(Base):
     shop_id: Mapped[int] = mapped_column(ForeignKey("shops.id", ondelete="CASCADE"), index=True)
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
     requested_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class EmailKeyCollision(Base):
+    """A row whose e-mail key, re-computed by a stricter normaliser, was already another row's.
+
+    Written by migration 0007 instead of failing it: the row lost its key (it is no longer
+    found by address) and the merchant decides whether the two are one person. Ids only, no
+    address: the pair stays readable after either person is redacted.
+    """
+
+    __tablename__ = "email_key_collisions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    shop_id: Mapped[int | None] = mapped_column(
+        ForeignKey("shops.id", ondelete="CASCADE"), default=None, index=True
+    )
+    table_name: Mapped[str] = mapped_column(String(64))
+    row_id: Mapped[int] = mapped_column(BigInteger)
+    kept_row_id: Mapped[int] = mapped_column(BigInteger)
+    found_at: Mapped[datetime] = mapped_column(default=utcnow)

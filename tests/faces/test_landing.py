@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
@@ -120,6 +121,23 @@ def test_bad_email_is_shown_at_the_field_and_claims_nothing(
     assert 'role="alert" id="email-error">please enter a valid e-mail address' in html
     assert 'aria-invalid="true"' in html
     assert 'value="not-an-address"' in html
+    assert _referrals(runtime) == 0
+
+
+@pytest.mark.parametrize(
+    "address", ["fritz@example.com.", "fr\u200bitz@example.com", "fritz..x@example.com"]
+)
+def test_an_address_that_is_not_valid_syntax_is_refused_at_the_field(
+    make_runtime: RuntimeFactory, sqlite_url: str, address: str
+) -> None:
+    runtime, client, _, code = _landing(make_runtime, sqlite_url)
+
+    response = client.post(f"/r/{code}", data={"email": address})
+
+    assert response.status_code == 422
+    assert 'role="alert" id="email-error">please enter a valid e-mail address' in (
+        response.get_data(as_text=True)
+    )
     assert _referrals(runtime) == 0
 
 

@@ -163,3 +163,15 @@ def plugin_lifecycle(request: str, options: dict[str, Any] | None = None) -> dic
     done = _run(LIFECYCLE, {"request": request, "options": options or {}})
     assert isinstance(done, dict)
     return done
+
+
+PRIVACY_REQUEST = PHP_DIR / "privacy_request.php"
+
+
+def privacy_request(
+    tool: str, email: str, options: dict[str, Any], user: dict[str, Any] | None
+) -> dict[str, Any]:
+    """WordPress's Tools → Export/Erase Personal Data for `email`, through the plugin."""
+    done = _run(PRIVACY_REQUEST, {"tool": tool, "email": email, "options": options, "user": user})
+    assert isinstance(done, dict)
+    return done

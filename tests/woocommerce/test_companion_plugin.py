@@ -21,6 +21,8 @@ def test_the_plugin_has_php_files() -> None:
         "includes/passiton-codes.php",
         "includes/passiton-compatibility.php",
         "includes/passiton-lifecycle.php",
+        "includes/passiton-privacy-hooks.php",
+        "includes/passiton-privacy.php",
         "includes/passiton-requests.php",
         "includes/passiton-revoke.php",
         "passiton.php",
@@ -34,6 +36,7 @@ def test_the_tests_have_php_files() -> None:
         "fake_wordpress.php",
         "plugin_functions.php",
         "plugin_lifecycle.php",
+        "privacy_request.php",
         "rest_store.php",
         "shopper_journey.php",
     ]

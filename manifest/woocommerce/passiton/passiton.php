@@ -25,6 +25,7 @@ require_once __DIR__ . '/includes/passiton-checkout.php';
 require_once __DIR__ . '/includes/passiton-compatibility.php';
 require_once __DIR__ . '/includes/passiton-lifecycle.php';
 require_once __DIR__ . '/includes/passiton-revoke.php';
+require_once __DIR__ . '/includes/passiton-privacy-hooks.php';
 
 register_activation_hook( __FILE__, 'passiton_activate' );
 register_deactivation_hook( __FILE__, 'passiton_deactivate' );
