@@ -37,7 +37,8 @@ def email_key(raw: str | None) -> str | None:
         local, _, domain = value.lower().rpartition("@")
     else:
         local, domain = _unquoted(parsed.local_part).lower(), parsed.ascii_domain.lower()
-    local = local.split("+", 1)[0]
+    # A local part that is only a tag ("+@example.com") is its own mailbox, not an empty one.
+    local = local.split("+", 1)[0] or local
     if domain == "googlemail.com":
         domain = "gmail.com"
     if domain in _DOT_BLIND_DOMAINS:

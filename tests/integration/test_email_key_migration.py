@@ -6,20 +6,13 @@ import itertools
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from passiton.app import migrate
 from passiton.app.database import Database
 from passiton.core.merchants import Merchant
-from passiton.core.models import (
-    Customer,
-    EmailKeyCollision,
-    OrderRecord,
-    Platform,
-    Referral,
-    Shop,
-)
+from passiton.core.models import Customer, EmailKeyCollision, OrderRecord, Referral
 from tests.support.servers import PostgresServer
 
 _names = itertools.count(1)
@@ -27,59 +20,115 @@ _names = itertools.count(1)
 
 @pytest.fixture(params=["sqlite", "postgres"])
 def before_0007(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """A database migrated up to the revision before the re-keying."""
+    """A database migrated up to the revision before the re-keying (0006)."""
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_path / 'old.db'}"
     else:
         server: PostgresServer = request.getfixturevalue("postgres")
         url = server.create_database(f"rekey_{next(_names)}")
-    migrate.upgrade(url, "0005")
+    migrate.upgrade(url, "0006")
     return url
 
 
-def _customer(shop: Shop, code: str, email: str, key: str) -> Customer:
-    return Customer(shop_id=shop.id, referral_code=code, email=email, email_key=key)
+_NOW = "2026-11-01 12:00:00"
+
+
+def _insert(session: Session, table: str, **values: object) -> int:
+    """One row written as the schema before 0007 holds it: plain SQL, not today's models."""
+    columns = ", ".join(values)
+    marks = ", ".join(f":{name}" for name in values)
+    statement = text(f"INSERT INTO {table} ({columns}) VALUES ({marks}) RETURNING id")  # noqa: S608
+    row_id: int = session.execute(statement, values).scalar_one()
+    return row_id
+
+
+def _customer(session: Session, shop: int, code: str, email: str, key: str) -> int:
+    return _insert(
+        session,
+        "customers",
+        shop_id=shop,
+        referral_code=code,
+        email=email,
+        email_key=key,
+        points_pending=0,
+        points_available=0,
+        link_visits=0,
+        created_at=_NOW,
+    )
+
+
+def _referral(session: Session, shop: int, referrer: int, email: str) -> int:
+    return _insert(
+        session,
+        "referrals",
+        shop_id=shop,
+        referrer_id=referrer,
+        settings_version=1,
+        status="offered",
+        friend_email=email,
+        friend_email_key=email,
+        points_pending=0,
+        points_approved=0,
+        points_clawed_back=0,
+        points_unrecovered=0,
+        entry_seq=0,
+        created_at=_NOW,
+    )
+
+
+def _merchant(session: Session, email: str) -> int:
+    return _insert(
+        session,
+        "merchants",
+        email=email,
+        email_key=email,
+        password_hash="x",
+        created_at=_NOW,
+    )
 
 
 def _old_rows(session: Session) -> dict[str, int]:
     """Rows as the old normaliser keyed them (it kept trailing dots, quotes, invisibles)."""
-    shop = Shop(platform=Platform.FAKE, domain="old.example", name="Old")
-    session.add(shop)
-    session.flush()
-    anna = _customer(shop, "AAAA-2222", "Anna@Example.com", "anna@example.com")
-    anna_dot = _customer(shop, "AAAA-3333", "anna@example.com.", "anna@example.com.")
-    bob = _customer(shop, "BBBB-2222", '"bob"@example.com', '"bob"@example.com')
-    session.add_all([anna, anna_dot, bob])
-    session.flush()
-    fritz = Referral(
-        shop_id=shop.id,
-        referrer_id=anna.id,
-        settings_version=1,
-        friend_email="fritz@example.com",
-        friend_email_key="fritz@example.com",
+    shop = _insert(
+        session,
+        "shops",
+        platform="fake",
+        domain="old.example",
+        name="Old",
+        currency="USD",
+        status="active",
+        installed_at=_NOW,
     )
-    fritz_hidden = Referral(
-        shop_id=shop.id,
-        referrer_id=anna.id,
-        settings_version=1,
-        friend_email="fr\u200bitz@example.com",
-        friend_email_key="fr\u200bitz@example.com",
+    anna = _customer(session, shop, "AAAA-2222", "Anna@Example.com", "anna@example.com")
+    anna_dot = _customer(session, shop, "AAAA-3333", "anna@example.com.", "anna@example.com.")
+    bob = _customer(session, shop, "BBBB-2222", '"bob"@example.com', '"bob"@example.com')
+    fritz = _referral(session, shop, anna, "fritz@example.com")
+    fritz_hidden = _referral(session, shop, anna, "fr\u200bitz@example.com")
+    order = _insert(
+        session,
+        "orders",
+        shop_id=shop,
+        order_id="1",
+        email_key="anna@example.com.",
+        currency="USD",
+        total=0,
+        subtotal=0,
+        paid=False,
+        cancelled=False,
+        deleted=False,
+        known=True,
+        first_seen_at=_NOW,
     )
-    order = OrderRecord(shop_id=shop.id, order_id="1", email_key="anna@example.com.")
-    merchant = Merchant(email="m@example.com", email_key="m@example.com", password_hash="x")
-    merchant_dot = Merchant(email="m@example.com.", email_key="m@example.com.", password_hash="x")
-    session.add_all([fritz, fritz_hidden, order, merchant, merchant_dot])
-    session.flush()
     return {
-        "shop": shop.id,
-        "anna": anna.id,
-        "anna_dot": anna_dot.id,
-        "bob": bob.id,
-        "fritz": fritz.id,
-        "fritz_hidden": fritz_hidden.id,
-        "order": order.id,
-        "merchant": merchant.id,
-        "merchant_dot": merchant_dot.id,
+        "shop": shop,
+        "anna": anna,
+        "anna_dot": anna_dot,
+        "bob": bob,
+        "fritz": fritz,
+        "fritz_hidden": fritz_hidden,
+        "order": order,
+        "merchant": _merchant(session, "m@example.com"),
+        "merchant_dot": _merchant(session, "m@example.com."),
     }
 
 

@@ -17,7 +17,7 @@ from passiton.core.identity import address_key, email_key, is_plausible_email, p
         ("no-at-sign", None),
         ("", None),
         (None, None),
-        ("+tag@example.com", None),
+        ("+tag@example.com", "+tag@example.com"),
     ],
 )
 def test_email_key_finds_the_mailbox(raw: str | None, expected: str | None) -> None:
