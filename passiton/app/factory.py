@@ -10,6 +10,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from passiton.app import api, health, landing, merchant_pages
 from passiton.app.config import Settings, load_settings
 from passiton.app.http_errors import install_error_handlers
+from passiton.app.json_provider import BoundedJSONProvider
 from passiton.app.merchant_auth import install_merchant_auth
 from passiton.app.runtime import Runtime, build_runtime
 from passiton.app.shopify_routes import install_shopify
@@ -22,6 +23,7 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     if runtime is None:
         runtime = build_runtime(settings or load_settings())
     app = Flask(__name__)
+    app.json = BoundedJSONProvider(app)
     app.config.update(
         SECRET_KEY=runtime.settings.secret_key,
         MAX_CONTENT_LENGTH=runtime.settings.max_body_bytes,

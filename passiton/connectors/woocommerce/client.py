@@ -22,6 +22,7 @@ from passiton.connectors.woocommerce.rest import (
     error_code,
     json_body,
 )
+from passiton.core.digits import ascii_digits
 from passiton.core.events import OrderState
 from passiton.core.ports import BulkCodesResult, MalformedPayload, RestrictedCodeSpec, StoreError
 from passiton.core.program_settings import FriendOfferSpec
@@ -225,7 +226,7 @@ def _url(hook: dict[str, Any]) -> str:
 
 
 def _total_pages(raw: str | None) -> int:
-    return int(raw) if raw and raw.isdigit() else 1
+    return int(raw) if raw and ascii_digits(raw) else 1
 
 
 def _no_id() -> str:
