@@ -269,3 +269,17 @@ def test_unreadable_pulled_order_is_a_permanent_store_error() -> None:
         list(make_store(api).orders_modified_since(datetime(2026, 11, 1, tzinfo=UTC)))
 
     assert refused.value.retryable is False
+
+
+@responses.activate
+def test_a_pulled_refund_with_a_negative_amount_is_a_permanent_store_error() -> None:
+    api = FakeAdminApi()
+    node = order_node("820982911946154508", "2026-11-02T10:00:00Z")
+    node["refunds"][0]["transactions"]["nodes"][0]["amountSet"]["shopMoney"]["amount"] = "-20.0"
+    page = {"nodes": [node], "pageInfo": {"hasNextPage": False, "endCursor": None}}
+    api.answer("OrdersSince", {"orders": page})
+
+    with pytest.raises(StoreError) as refused:
+        list(make_store(api).orders_modified_since(datetime(2026, 11, 1, tzinfo=UTC)))
+
+    assert refused.value.retryable is False

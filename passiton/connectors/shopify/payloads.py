@@ -93,13 +93,25 @@ def refund_seen(refund: Mapping[str, Any]) -> RefundSeen:
     """A refund and the money it moved: successful `refund` transactions (may be zero)."""
     amount = sum(
         (
-            money(t.get("amount"), "refund transaction amount")
+            refunded_amount(t.get("amount"), "refund transaction amount")
             for t in items(refund.get("transactions"))
             if t.get("kind") == "refund" and t.get("status") == "success"
         ),
         Decimal(0),
     )
     return RefundSeen(refund_id=platform_id(refund.get("id"), "refund id"), amount=amount)
+
+
+def refunded_amount(value: Any, name: str) -> Decimal:
+    """A refund transaction's amount, which Shopify states as positive money given back.
+
+    A negative amount is not something Shopify sends; it is refused rather than read as its
+    absolute value, which would let a malformed body claw back a reward.
+    """
+    amount = money(value, name)
+    if amount < 0:
+        raise MalformedPayload(f"{name} is negative; Shopify states refunds as positive")
+    return amount
 
 
 def order_state(order: Mapping[str, Any]) -> OrderState:

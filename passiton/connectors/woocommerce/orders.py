@@ -95,10 +95,12 @@ def _refund(raw: object) -> RefundSeen:
     if not isinstance(raw, Mapping):
         raise MalformedPayload("a refund is not an object")
     # Refund totals are negative in order bodies ("-5.00"); the core wants amounts refunded.
-    return RefundSeen(
-        refund_id=platform_id(raw.get("id"), "refunds.id"),
-        amount=abs(money(raw.get("total"), "refunds.total")),
-    )
+    # A positive total is not something WooCommerce writes: taking its absolute value would
+    # let a malformed body claw back a reward, so it is refused instead.
+    total = money(raw.get("total"), "refunds.total")
+    if total > 0:
+        raise MalformedPayload("'refunds.total' is positive; WooCommerce writes refunds negative")
+    return RefundSeen(refund_id=platform_id(raw.get("id"), "refunds.id"), amount=-total)
 
 
 def _ref_code(meta: object) -> str | None:
