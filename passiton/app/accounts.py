@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from passiton.app.merchant_auth import csrf_token, csrf_valid
+from passiton.app.merchant_sessions import end_session, start_session
 from passiton.app.runtime import Runtime
 from passiton.core.identity import email_key, is_plausible_email
 from passiton.core.merchants import LoginFailure, Merchant, MerchantShop, PluginKey
@@ -70,7 +71,7 @@ def signup() -> ResponseReturnValue:
     except IntegrityError:
         error = "An account with this e-mail exists; log in instead."
         return _page("account_signup.html", 409, error=error, email=email)
-    _log_in(merchant.id, None)
+    start_session(merchant.id, merchant.session_generation, None)
     return redirect("/account", code=303)
 
 
@@ -97,11 +98,11 @@ def login() -> ResponseReturnValue:
             db_session.add(LoginFailure(email_key=key, ip=ip, failed_at=now))
             merchant_id = None
         else:
-            merchant_id = merchant.id
+            merchant_id, generation = merchant.id, merchant.session_generation
             shop_id = latest_shop(db_session, merchant.id)
     if merchant_id is None:
         return _page("account_login.html", 401, error="Wrong e-mail or password.", email=email)
-    _log_in(merchant_id, shop_id)
+    start_session(merchant_id, generation, shop_id)
     return redirect("/account", code=303)
 
 
@@ -109,7 +110,7 @@ def login() -> ResponseReturnValue:
 def logout() -> ResponseReturnValue:
     if not csrf_valid():
         return redirect("/account", code=303)
-    session.clear()
+    end_session()
     return redirect("/login", code=303)
 
 
@@ -171,11 +172,3 @@ def _too_many_failures(db_session: Session, key: str, ip: str, now: datetime) ->
     by_email = db_session.scalar(recent.where(LoginFailure.email_key == key)) or 0
     by_ip = db_session.scalar(recent.where(LoginFailure.ip == ip)) or 0
     return by_email >= MAX_FAILURES_PER_EMAIL or by_ip >= MAX_FAILURES_PER_IP
-
-
-def _log_in(merchant_id: int, shop_id: int | None) -> None:
-    # A fresh session (and CSRF token) at login: a session fixed before login is worthless.
-    session.clear()
-    session["merchant_id"] = merchant_id
-    if shop_id is not None:
-        session["shop_id"] = shop_id

@@ -22,6 +22,8 @@ class Merchant(Base):
     email_key: Mapped[str] = mapped_column(String(320), unique=True)
     password_hash: Mapped[str] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    session_generation: Mapped[int] = mapped_column(default=0, server_default="0")
+    """Stamped into each login session; logging out bumps it, so copied cookies stop working."""
 
 
 class MerchantShop(Base):
