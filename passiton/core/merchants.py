@@ -39,7 +39,11 @@ class MerchantShop(Base):
 
 
 class LoginFailure(Base):
-    """Failed logins, counted per e-mail and per address to slow down password guessing."""
+    """Failed logins as the previous release counted them; no longer written.
+
+    Logins are throttled by `app.login_throttle` now. The table stays while a previous release
+    may still serve next to this one (migrations are additive); a later migration drops it.
+    """
 
     __tablename__ = "login_failures"
     __table_args__ = (
