@@ -7,6 +7,7 @@ import json
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from werkzeug.test import TestResponse
 
 from passiton.connectors.shopify.webhooks import signature as shopify_signature
 from tests.hostile.conftest import WOO_SECRET, Stores
@@ -145,6 +146,19 @@ def test_unsigned_woocommerce_deliveries_write_nothing(
     assert stores.rows() == before
 
 
+def _deliver_signed_woocommerce(stores: Stores, topic: str, body: bytes) -> TestResponse:
+    headers = {
+        "X-WC-Webhook-Signature": woo_signature(body, WOO_SECRET),
+        "X-WC-Webhook-Topic": topic,
+        "X-WC-Webhook-Source": "https://woo.example/",
+        "X-WC-Webhook-ID": "7",
+        "X-WC-Webhook-Delivery-ID": "1",
+    }
+    return stores.web.post(
+        f"/webhooks/woocommerce/{stores.woo_shop_id}", data=body, headers=headers
+    )
+
+
 @FUZZ
 @given(
     topic=st.sampled_from(WOO_TOPICS),
@@ -162,17 +176,8 @@ def test_signed_woocommerce_orders_with_hostile_fields_never_fail_the_server(
     stores: Stores, topic: str, changes: dict[str, object]
 ) -> None:
     body = json.dumps(order_body() | changes).encode()
-    headers = {
-        "X-WC-Webhook-Signature": woo_signature(body, WOO_SECRET),
-        "X-WC-Webhook-Topic": topic,
-        "X-WC-Webhook-Source": "https://woo.example/",
-        "X-WC-Webhook-ID": "7",
-        "X-WC-Webhook-Delivery-ID": "1",
-    }
     before = stores.rows()
-    response = stores.web.post(
-        f"/webhooks/woocommerce/{stores.woo_shop_id}", data=body, headers=headers
-    )
+    response = _deliver_signed_woocommerce(stores, topic, body)
     assert response.status_code in (200, 400)
     if response.status_code == 400:
         assert stores.rows() == before
@@ -183,17 +188,8 @@ def test_signed_woocommerce_orders_with_hostile_fields_never_fail_the_server(
 def test_signed_deeply_nested_woocommerce_bodies_are_refused(
     stores: Stores, topic: str, body: bytes
 ) -> None:
-    headers = {
-        "X-WC-Webhook-Signature": woo_signature(body, WOO_SECRET),
-        "X-WC-Webhook-Topic": topic,
-        "X-WC-Webhook-Source": "https://woo.example/",
-        "X-WC-Webhook-ID": "7",
-        "X-WC-Webhook-Delivery-ID": "1",
-    }
     before = stores.rows()
-    response = stores.web.post(
-        f"/webhooks/woocommerce/{stores.woo_shop_id}", data=body, headers=headers
-    )
+    response = _deliver_signed_woocommerce(stores, topic, body)
     # Topics Passiton does not handle are acknowledged unread; every other one is malformed.
     assert response.status_code == (200 if topic == "coupon.created" else 400)
     if response.status_code == 400:
