@@ -1,31 +1,30 @@
-"""Merchant accounts: sign up, log in (rate limited), log out, and the account page."""
+"""Merchant accounts: sign up, log in (throttled per client and account), log out, account."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from flask import Blueprint, current_app, redirect, render_template, request, session
+from flask.blueprints import BlueprintSetupState
 from flask.typing import ResponseReturnValue
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from passiton.app.login_throttle import LoginThrottle
 from passiton.app.merchant_auth import csrf_token, csrf_valid
+from passiton.app.merchant_sessions import end_session, start_session
 from passiton.app.runtime import Runtime
 from passiton.app.woocommerce_grants import recent_grants
 from passiton.core.identity import email_key, is_plausible_email
-from passiton.core.merchants import LoginFailure, Merchant, MerchantShop, PluginKey
+from passiton.core.merchants import Merchant, MerchantShop, PluginKey
 from passiton.core.models import Shop
 
 bp = Blueprint("accounts", __name__)
 MIN_PASSWORD = 10
 MAX_FIELD = 320
-FAILURE_WINDOW = timedelta(minutes=15)
-MAX_FAILURES_PER_EMAIL = 5
-MAX_FAILURES_PER_IP = 20
-"""Higher than per e-mail: several merchants may share one office address."""
+_THROTTLE = "passiton.login_throttle"
 # Checked when the e-mail is unknown, so a miss costs as long as a wrong password.
 _DUMMY_HASH = generate_password_hash("not-a-real-password")
 
@@ -33,6 +32,21 @@ _DUMMY_HASH = generate_password_hash("not-a-real-password")
 def _runtime() -> Runtime:
     runtime: Runtime = current_app.extensions["passiton"]
     return runtime
+
+
+@bp.record_once
+def _install_throttle(state: BlueprintSetupState) -> None:
+    settings = state.app.extensions["passiton"].settings
+    state.app.extensions[_THROTTLE] = (
+        LoginThrottle.on_redis(settings.queue_url)
+        if settings.queue_on_redis
+        else LoginThrottle.in_memory()
+    )
+
+
+def _throttle() -> LoginThrottle:
+    throttle: LoginThrottle = current_app.extensions[_THROTTLE]
+    return throttle
 
 
 def current_merchant_id() -> int | None:
@@ -71,7 +85,7 @@ def signup() -> ResponseReturnValue:
     except IntegrityError:
         error = "An account with this e-mail exists; log in instead."
         return _page("account_signup.html", 409, error=error, email=email)
-    _log_in(merchant.id, None)
+    start_session(merchant.id, merchant.session_generation, None)
     return redirect("/account", code=303)
 
 
@@ -86,23 +100,27 @@ def login() -> ResponseReturnValue:
     if not csrf_valid():
         return _page("account_login.html", 400, error="Please reload and try again.", email=email)
     key = email_key(email) or email.lower()
-    ip = (request.remote_addr or "unknown")[:64]
-    now = datetime.now(UTC)
-    with _runtime().db.transaction() as db_session:
-        if _too_many_failures(db_session, key, ip, now):
-            error = "Too many failed attempts. Try again in 15 minutes."
-            return _page("account_login.html", 429, error=error, email=email)
+    client = (request.remote_addr or "unknown")[:64]
+    throttle = _throttle()
+    throttled = throttle.check(key, client)
+    if throttled is not None:
+        minutes = max(1, round(throttled.retry_after / 60))
+        error = f"Too many failed attempts. Try again in {minutes} minute(s)."
+        page = render_template("account_login.html", csrf=csrf_token(), error=error, email=email)
+        return page, 429, {"Retry-After": str(throttled.retry_after)}
+    with _runtime().db.sessions() as db_session:
         merchant = db_session.scalar(select(Merchant).where(Merchant.email_key == key))
         ok = check_password_hash(merchant.password_hash if merchant else _DUMMY_HASH, password)
         if merchant is None or not ok:
-            db_session.add(LoginFailure(email_key=key, ip=ip, failed_at=now))
             merchant_id = None
         else:
-            merchant_id = merchant.id
+            merchant_id, generation = merchant.id, merchant.session_generation
             shop_id = latest_shop(db_session, merchant.id)
     if merchant_id is None:
+        throttle.failed(key, client)
         return _page("account_login.html", 401, error="Wrong e-mail or password.", email=email)
-    _log_in(merchant_id, shop_id)
+    throttle.succeeded(key, client)
+    start_session(merchant_id, generation, shop_id)
     return redirect("/account", code=303)
 
 
@@ -110,7 +128,7 @@ def login() -> ResponseReturnValue:
 def logout() -> ResponseReturnValue:
     if not csrf_valid():
         return redirect("/account", code=303)
-    session.clear()
+    end_session()
     return redirect("/login", code=303)
 
 
@@ -166,19 +184,3 @@ def merchant_shops(db_session: Session, merchant_id: int) -> list[tuple[Shop, Pl
         .order_by(MerchantShop.id)
     )
     return [(shop, key) for shop, key in rows]
-
-
-def _too_many_failures(db_session: Session, key: str, ip: str, now: datetime) -> bool:
-    since = now - FAILURE_WINDOW
-    recent = select(func.count()).select_from(LoginFailure).where(LoginFailure.failed_at > since)
-    by_email = db_session.scalar(recent.where(LoginFailure.email_key == key)) or 0
-    by_ip = db_session.scalar(recent.where(LoginFailure.ip == ip)) or 0
-    return by_email >= MAX_FAILURES_PER_EMAIL or by_ip >= MAX_FAILURES_PER_IP
-
-
-def _log_in(merchant_id: int, shop_id: int | None) -> None:
-    # A fresh session (and CSRF token) at login: a session fixed before login is worthless.
-    session.clear()
-    session["merchant_id"] = merchant_id
-    if shop_id is not None:
-        session["shop_id"] = shop_id

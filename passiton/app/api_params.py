@@ -8,6 +8,7 @@ from flask import Response, request
 
 from passiton.app.control_chars import has_control_chars
 from passiton.app.http_errors import error_response
+from passiton.core.digits import ascii_digits
 
 DEFAULT_PER_PAGE = 25
 MAX_ID = 2_147_483_647
@@ -43,7 +44,7 @@ def int_param(name: str, default: int, low: int, high: int) -> int:
     raw = request.args.get(name)
     if raw is None or raw == "":
         return default
-    if not raw.isdigit() or len(raw) > 9:
+    if not ascii_digits(raw) or len(raw) > 9:
         raise InvalidParameter(name, f"{name} must be a whole number")
     value = int(raw)
     if not low <= value <= high:

@@ -11,7 +11,10 @@ from passiton.app import api, health, landing, merchant_pages, woocommerce_priva
 from passiton.app.config import Settings, load_settings
 from passiton.app.http_errors import install_error_handlers
 from passiton.app.i18n import install_i18n
+from passiton.app.json_provider import BoundedJSONProvider
 from passiton.app.merchant_auth import install_merchant_auth
+from passiton.app.merchant_sessions import install_session_check
+from passiton.app.page_headers import install_page_headers
 from passiton.app.runtime import Runtime, build_runtime
 from passiton.app.shopify_routes import install_shopify
 from passiton.app.woocommerce_routes import register_woocommerce_routes
@@ -23,10 +26,16 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     if runtime is None:
         runtime = build_runtime(settings or load_settings())
     app = Flask(__name__)
+    app.json = BoundedJSONProvider(app)
     app.config.update(
         SECRET_KEY=runtime.settings.secret_key,
         MAX_CONTENT_LENGTH=runtime.settings.max_body_bytes,
         JSON_SORT_KEYS=False,
+        SESSION_COOKIE_HTTPONLY=True,
+        # Lax still sends the cookie on top-level navigation (links to /account), never on
+        # cross-site posts; Secure whenever the public URL is https, so it never leaks over http.
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=runtime.settings.app_url.startswith("https://"),
     )
     app.extensions["passiton"] = runtime
     hops = runtime.settings.trusted_proxies
@@ -37,6 +46,8 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     install_error_handlers(app)
     install_i18n(app)
     install_merchant_auth(app)
+    install_session_check(app)
+    install_page_headers(app)
     app.register_blueprint(health.bp)
     app.register_blueprint(landing.bp)
     app.register_blueprint(api.bp)

@@ -15,6 +15,7 @@ from flask.typing import ResponseReturnValue
 
 from passiton.app.current import current_runtime
 from passiton.app.merchant_auth import csrf_token
+from passiton.app.page_headers import allow_shopify_framing
 from passiton.core.errors import UnknownShop
 from passiton.core.services.shops import current_settings, get_shop
 
@@ -53,6 +54,8 @@ def dashboard_page() -> ResponseReturnValue:
 
 def _page(template: str, current: str) -> ResponseReturnValue:
     embedded = embedded_in_shopify()
+    if embedded:
+        allow_shopify_framing(request.args["shop"])
     shop_id = session.get("shop_id")
     if not embedded and not isinstance(shop_id, int):
         return render_template("signed_out.html"), 401

@@ -22,10 +22,11 @@ from passiton.app.shopify_wiring import shopify_secrets
 from passiton.app.widget_data import widget_data
 from passiton.app.widget_page import WidgetData, WidgetRedemption, render_widget_page
 from passiton.connectors.shopify.auth import proxy_request_valid, shop_domain
+from passiton.core.digits import ascii_digits
 from passiton.core.errors import DomainError
 from passiton.core.models import Customer, Platform, RewardCode, RewardKind, Shop, ShopStatus
 from passiton.core.services.enrolment import Buyer, customer_by_platform_id, enrol
-from passiton.core.services.redemption import MAX_KEY_LENGTH, redeem
+from passiton.core.services.redemption import MAX_KEY_LENGTH, MAX_POINTS, redeem
 from passiton.core.services.shops import current_settings, find_shop
 
 MAX_CUSTOMER_ID = 64
@@ -63,7 +64,7 @@ def _verify_proxy_request() -> ResponseReturnValue | None:
         g.shop_id = shop.id
     customer = request.args.get("logged_in_customer_id", "").strip()
     # Shopify sends the parameter empty for guests: they see the offer and a login link.
-    if customer and (not customer.isdigit() or len(customer) > MAX_CUSTOMER_ID):
+    if customer and (not ascii_digits(customer) or len(customer) > MAX_CUSTOMER_ID):
         return error_response(401, "not_logged_in", "log in to see your referral rewards")
     g.platform_customer_id = customer or None
     return None
@@ -162,8 +163,10 @@ def _redemption_request(body: object) -> tuple[int, RewardKind, str]:
     if not isinstance(body, dict):
         raise InvalidRedemptionRequest("send a JSON object with points, kind and idempotency_key")
     points, kind, key = body.get("points"), body.get("kind"), body.get("idempotency_key")
-    if isinstance(points, bool) or not isinstance(points, int) or points <= 0:
-        raise InvalidRedemptionRequest("points must be a positive whole number", field="points")
+    if isinstance(points, bool) or not isinstance(points, int) or not 0 < points <= MAX_POINTS:
+        raise InvalidRedemptionRequest(
+            f"points must be a whole number from 1 to {MAX_POINTS}", field="points"
+        )
     if not isinstance(kind, str) or kind not in {k.value for k in RewardKind}:
         raise InvalidRedemptionRequest('kind must be "reward" or "gift"', field="kind")
     if not isinstance(key, str) or not key.strip() or len(key) > MAX_KEY_LENGTH:

@@ -21,12 +21,13 @@ from passiton.app.widget_data import widget_data
 from passiton.app.widget_page import WidgetData
 from passiton.app.woocommerce_grants import record_grant
 from passiton.connectors.woocommerce import auth
+from passiton.core.digits import ascii_digits
 from passiton.core.errors import UnknownCustomer
 from passiton.core.merchants import ConnectRequest, PluginKey
 from passiton.core.models import RewardCode, RewardKind, Shop, ShopStatus
 from passiton.core.program_settings import ProgramSettings
 from passiton.core.services.enrolment import Buyer, enrol, find_customer
-from passiton.core.services.redemption import Redemption, redeem
+from passiton.core.services.redemption import MAX_POINTS, Redemption, redeem
 from passiton.core.services.shops import current_settings
 
 log = logging.getLogger(__name__)
@@ -125,8 +126,9 @@ def plugin_redeem() -> ResponseReturnValue:
         return signed
     shop_id, body = signed
     points, kind, key = body.get("points"), body.get("kind", "reward"), body.get("idempotency_key")
-    if isinstance(points, bool) or not isinstance(points, int) or points <= 0:
-        return error_response(422, "invalid_points", "points must be a positive whole number")
+    if isinstance(points, bool) or not isinstance(points, int) or not 0 < points <= MAX_POINTS:
+        message = f"points must be a whole number from 1 to {MAX_POINTS}"
+        return error_response(422, "invalid_points", message)
     if kind not in ("reward", "gift"):
         return error_response(422, "invalid_kind", "kind must be 'reward' or 'gift'")
     if not isinstance(key, str) or not 0 < len(key) <= 120:
@@ -164,7 +166,7 @@ def signed_plugin_call() -> tuple[int, dict[str, Any]] | Response:
     timestamp = request.headers.get("X-Passiton-Timestamp", "")
     signature = request.headers.get("X-Passiton-Signature", "")
     body = request.get_data(cache=True)
-    if not shop_hint.isdigit() or len(shop_hint) > 18 or not timestamp or not signature:
+    if not ascii_digits(shop_hint) or len(shop_hint) > 18 or not timestamp or not signature:
         return error_response(401, "unsigned", "the plugin's signature headers are missing")
     runtime = _runtime()
     with runtime.db.sessions() as session:

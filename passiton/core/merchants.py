@@ -23,6 +23,8 @@ class Merchant(Base):
     email_key: Mapped[str] = mapped_column(String(320), unique=True)
     password_hash: Mapped[str] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    session_generation: Mapped[int] = mapped_column(default=0, server_default="0")
+    """Stamped into each login session; logging out bumps it, so copied cookies stop working."""
 
 
 class MerchantShop(Base):
@@ -38,7 +40,11 @@ class MerchantShop(Base):
 
 
 class LoginFailure(Base):
-    """Failed logins, counted per e-mail and per address to slow down password guessing."""
+    """Failed logins as the previous release counted them; no longer written.
+
+    Logins are throttled by `app.login_throttle` now. The table stays while a previous release
+    may still serve next to this one (migrations are additive); a later migration drops it.
+    """
 
     __tablename__ = "login_failures"
     __table_args__ = (

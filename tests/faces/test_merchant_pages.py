@@ -88,3 +88,28 @@ def test_every_script_and_style_is_served_locally(
         response = client.get(f"/static/{asset}")
         assert response.status_code == 200
         response.close()
+
+
+def test_standalone_pages_refuse_to_be_framed_and_sniffed(
+    make_runtime: RuntimeFactory, sqlite_url: str
+) -> None:
+    client, _ = _client(make_runtime, sqlite_url)
+
+    for path in ("/settings", "/dashboard", "/login", "/signup", "/account"):
+        response = client.get(path)
+        assert response.headers["X-Content-Type-Options"] == "nosniff", path
+        assert response.headers["Content-Security-Policy"] == "frame-ancestors 'none'", path
+
+
+def test_embedded_pages_may_be_framed_only_by_their_shop_and_the_admin(
+    make_runtime: RuntimeFactory, sqlite_url: str
+) -> None:
+    client, _ = _client(make_runtime, sqlite_url)
+
+    for path in ("/settings", "/dashboard"):
+        response = client.get(f"{path}{EMBEDDED}")
+        assert response.status_code == 200
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
+        assert response.headers["Content-Security-Policy"] == (
+            "frame-ancestors https://ring-shop.myshopify.com https://admin.shopify.com"
+        )

@@ -77,6 +77,27 @@ def test_refund_that_moved_no_money_counts_zero() -> None:
     assert refund_seen(refund).amount == Decimal(0)
 
 
+@pytest.mark.parametrize("amount", ["-85.00", "-0.01", -5])
+def test_a_negative_refund_transaction_is_malformed_not_its_absolute_value(
+    amount: object,
+) -> None:
+    # Shopify's refund transactions carry positive amounts; the other sign is no refund it sent.
+    refund = fixture("refunds_create.json")
+    refund["transactions"][0]["amount"] = amount
+
+    with pytest.raises(MalformedPayload):
+        refund_seen(refund)
+
+
+def test_an_order_whose_refund_moved_negative_money_is_malformed() -> None:
+    order = paid_order()
+    order["refunds"] = [fixture("refunds_create.json")]
+    order["refunds"][0]["transactions"][0]["amount"] = "-85.00"
+
+    with pytest.raises(MalformedPayload):
+        order_state(order)
+
+
 def test_json_numbers_in_refund_bodies_become_decimals_not_floats() -> None:
     body = load_object((FIXTURES / "refunds_create.json").read_bytes())
 

@@ -318,3 +318,17 @@ def test_shop_facts_without_read_locales_keep_the_language_unknown() -> None:
     facts = make_store(api).shop_facts()
 
     assert (facts.name, facts.currency, facts.locale) == ("Atelier Anna", "EUR", None)
+
+
+@responses.activate
+def test_a_pulled_refund_with_a_negative_amount_is_a_permanent_store_error() -> None:
+    api = FakeAdminApi()
+    node = order_node("820982911946154508", "2026-11-02T10:00:00Z")
+    node["refunds"][0]["transactions"]["nodes"][0]["amountSet"]["shopMoney"]["amount"] = "-20.0"
+    page = {"nodes": [node], "pageInfo": {"hasNextPage": False, "endCursor": None}}
+    api.answer("OrdersSince", {"orders": page})
+
+    with pytest.raises(StoreError) as refused:
+        list(make_store(api).orders_modified_since(datetime(2026, 11, 1, tzinfo=UTC)))
+
+    assert refused.value.retryable is False

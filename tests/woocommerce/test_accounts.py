@@ -1,4 +1,4 @@
-"""Merchant sign-up, login with a rate limit, CSRF and logout."""
+"""Merchant sign-up, login throttled per client and per account, CSRF and logout."""
 
 from __future__ import annotations
 
@@ -82,27 +82,86 @@ def test_logout_needs_the_csrf_token(accounts: tuple[Runtime, FlaskClient]) -> N
     assert client.get("/account").status_code == 200
 
 
-def test_five_failures_lock_the_email_even_for_the_right_password(
+OWNER = "owner@shop.example"
+HOME, ATTACKER = "198.51.100.7", "203.0.113.9"
+
+
+def _signed_up_and_out(client: FlaskClient) -> None:
+    signup(client, OWNER, "long-password-1")
+    client.post("/logout", data={"csrf_token": csrf(client)})
+
+
+def test_wrong_passwords_from_one_client_are_throttled_even_for_the_right_one(
     accounts: tuple[Runtime, FlaskClient],
 ) -> None:
     _, client = accounts
-    signup(client)
-    client.post("/logout", data={"csrf_token": csrf(client)})
+    _signed_up_and_out(client)
     for _ in range(5):
-        assert login(client, "owner@shop.example", "wrong-password").status_code == 401
-    assert login(client, "owner@shop.example", "long-password-1").status_code == 429
+        assert login(client, OWNER, "wrong-password", REMOTE_ADDR=ATTACKER).status_code == 401
+
+    throttled = login(client, OWNER, "long-password-1", REMOTE_ADDR=ATTACKER)
+
+    assert throttled.status_code == 429
+    assert int(throttled.headers["Retry-After"]) > 0
     assert client.get("/account").status_code == 303
 
 
-def test_many_failures_from_one_address_lock_that_address(
+def test_an_attackers_failures_do_not_lock_the_owner_out_from_their_own_address(
     accounts: tuple[Runtime, FlaskClient],
 ) -> None:
     _, client = accounts
-    signup(client)
-    client.post("/logout", data={"csrf_token": csrf(client)})
+    _signed_up_and_out(client)
+    for _ in range(8):
+        login(client, OWNER, "wrong-password", REMOTE_ADDR=ATTACKER)
+    assert login(client, OWNER, "wrong-password", REMOTE_ADDR=ATTACKER).status_code == 429
+
+    owner = login(client, OWNER, "long-password-1", REMOTE_ADDR=HOME)
+
+    assert owner.status_code == 303
+    assert client.get("/account", environ_base={"REMOTE_ADDR": HOME}).status_code == 200
+
+
+def test_a_throttled_client_cannot_renew_its_own_wait_by_trying_again(
+    accounts: tuple[Runtime, FlaskClient],
+) -> None:
+    _, client = accounts
+    _signed_up_and_out(client)
+    for _ in range(5):
+        login(client, OWNER, "wrong-password", REMOTE_ADDR=ATTACKER)
+    first = int(login(client, OWNER, "wrong", REMOTE_ADDR=ATTACKER).headers["Retry-After"])
+    for _ in range(20):
+        login(client, OWNER, "wrong", REMOTE_ADDR=ATTACKER)
+
+    again = int(login(client, OWNER, "wrong", REMOTE_ADDR=ATTACKER).headers["Retry-After"])
+
+    # Refused attempts are not counted: the wait runs down instead of growing forever.
+    assert again <= first
+
+
+def test_guesses_spread_over_many_addresses_are_throttled_for_that_account(
+    accounts: tuple[Runtime, FlaskClient],
+) -> None:
+    _, client = accounts
+    _signed_up_and_out(client)
+    login(client, OWNER, "long-password-1", REMOTE_ADDR=HOME)  # the owner's address is known
+    for i in range(60):
+        login(client, OWNER, f"guess-{i}", REMOTE_ADDR=f"10.0.{i // 200}.{i % 200}")
+
+    fresh = login(client, OWNER, "long-password-1", REMOTE_ADDR="192.0.2.77")
+    owner = login(client, OWNER, "long-password-1", REMOTE_ADDR=HOME)
+
+    assert fresh.status_code == 429
+    assert owner.status_code == 303
+
+
+def test_many_failures_from_one_address_throttle_that_address(
+    accounts: tuple[Runtime, FlaskClient],
+) -> None:
+    _, client = accounts
+    _signed_up_and_out(client)
     for i in range(20):
-        login(client, f"guess{i}@shop.example", "wrong", REMOTE_ADDR="203.0.113.9")
-    blocked = login(client, "owner@shop.example", "long-password-1", REMOTE_ADDR="203.0.113.9")
+        login(client, f"guess{i}@shop.example", "wrong", REMOTE_ADDR=ATTACKER)
+    blocked = login(client, OWNER, "long-password-1", REMOTE_ADDR=ATTACKER)
     assert blocked.status_code == 429
-    elsewhere = login(client, "owner@shop.example", "long-password-1", REMOTE_ADDR="203.0.113.10")
+    elsewhere = login(client, OWNER, "long-password-1", REMOTE_ADDR="203.0.113.10")
     assert elsewhere.status_code == 303

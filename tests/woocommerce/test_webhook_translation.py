@@ -179,6 +179,11 @@ def test_the_same_delivery_has_a_different_key_in_another_shop() -> None:
         b'{"id": 5, "date_modified_gmt": "2026-11-22T18:56:19", "total": 1.5e400}',
         b'{"id": 5, "date_modified_gmt": "2026-11-22T18:56:19", "total": "NaN"}',
         b'{"id": 5, "date_modified_gmt": "2026-11-22T18:56:19", "total": "1", "refunds": {}}',
+        # WooCommerce writes refund totals negative; a positive one is not a refund it sent.
+        b'{"id": 5, "date_modified_gmt": "2026-11-22T18:56:19", "total": "9",'
+        b' "refunds": [{"id": 18, "total": "5.00"}]}',
+        b'{"id": 5, "date_modified_gmt": "2026-11-22T18:56:19", "total": "9",'
+        b' "refunds": [{"id": 18, "total": 5}]}',
     ],
 )
 def test_a_malformed_order_body_raises_malformed_payload(body: bytes) -> None:

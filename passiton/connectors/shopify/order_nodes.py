@@ -13,6 +13,7 @@ from passiton.connectors.shopify.payloads import (
     money,
     optional_id,
     platform_id,
+    refunded_amount,
     text,
     timestamp,
 )
@@ -31,7 +32,10 @@ def _refund(node: Mapping[str, Any]) -> RefundSeen:
     transactions = items(mapping(node.get("transactions")).get("nodes"))
     amount = sum(
         (
-            _shop_money(t.get("amountSet"), "refund amount")
+            refunded_amount(
+                mapping(mapping(t.get("amountSet")).get("shopMoney")).get("amount"),
+                "refund amount",
+            )
             for t in transactions
             if t.get("kind") == "REFUND" and t.get("status") == "SUCCESS"
         ),

@@ -7,14 +7,15 @@ int64 and often above 2^53; Python's json reads integers exactly, and we keep th
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from passiton.core.digits import ascii_digits
 from passiton.core.events import OrderState, RefundSeen
 from passiton.core.identity import address_key
+from passiton.core.json_documents import load_json
 from passiton.core.ports import MalformedPayload
 
 REF_ATTRIBUTE = "passiton_ref"
@@ -27,7 +28,7 @@ PAID_STATUSES = frozenset({"paid", "partially_refunded", "refunded"})
 def load_object(body: bytes) -> dict[str, Any]:
     """The body as a JSON object, numbers with fractions as Decimal."""
     try:
-        data = json.loads(body, parse_float=Decimal)
+        data = load_json(body, parse_float=Decimal)
     except (ValueError, UnicodeDecodeError) as error:
         raise MalformedPayload("the body is not JSON") from error
     if not isinstance(data, dict):
@@ -41,7 +42,7 @@ def platform_id(value: Any, name: str) -> str:
         raise MalformedPayload(f"{name} is not an id")
     if isinstance(value, int) and value > 0:
         return str(value)
-    if isinstance(value, str) and value.isdigit() and len(value) <= 20:
+    if isinstance(value, str) and ascii_digits(value) and len(value) <= 20:
         return value
     raise MalformedPayload(f"{name} is not an id")
 
@@ -92,13 +93,25 @@ def refund_seen(refund: Mapping[str, Any]) -> RefundSeen:
     """A refund and the money it moved: successful `refund` transactions (may be zero)."""
     amount = sum(
         (
-            money(t.get("amount"), "refund transaction amount")
+            refunded_amount(t.get("amount"), "refund transaction amount")
             for t in items(refund.get("transactions"))
             if t.get("kind") == "refund" and t.get("status") == "success"
         ),
         Decimal(0),
     )
     return RefundSeen(refund_id=platform_id(refund.get("id"), "refund id"), amount=amount)
+
+
+def refunded_amount(value: Any, name: str) -> Decimal:
+    """A refund transaction's amount, which Shopify states as positive money given back.
+
+    A negative amount is not something Shopify sends; it is refused rather than read as its
+    absolute value, which would let a malformed body claw back a reward.
+    """
+    amount = money(value, name)
+    if amount < 0:
+        raise MalformedPayload(f"{name} is negative; Shopify states refunds as positive")
+    return amount
 
 
 def order_state(order: Mapping[str, Any]) -> OrderState:

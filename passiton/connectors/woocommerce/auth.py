@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
+from passiton.core.digits import ascii_digits
+
 APP_NAME = "Passiton"
 SCOPE = "read_write"
 SECRET_ALPHABET = string.ascii_letters + string.digits
@@ -120,7 +122,7 @@ def plugin_signature(key: str, timestamp: str, body: bytes) -> str:
 
 def plugin_request_valid(key: str, timestamp: str, body: bytes, signature: str, now: int) -> bool:
     """A signed plugin call: right key, and recent (a replayed old request is refused)."""
-    if not timestamp.isdigit() or abs(now - int(timestamp)) > PLUGIN_CLOCK_SKEW_SECONDS:
+    if not ascii_digits(timestamp) or abs(now - int(timestamp)) > PLUGIN_CLOCK_SKEW_SECONDS:
         return False
     expected = plugin_signature(key, timestamp, body)
     return hmac.compare_digest(

@@ -28,6 +28,7 @@ from passiton.connectors.woocommerce.shop_identity import (
     SYSTEM_STATUS,
     shop_facts_from,
 )
+from passiton.core.digits import ascii_digits
 from passiton.core.events import OrderState, ShopFacts
 from passiton.core.ports import BulkCodesResult, MalformedPayload, RestrictedCodeSpec, StoreError
 from passiton.core.program_settings import FriendOfferSpec
@@ -240,7 +241,7 @@ def _url(hook: dict[str, Any]) -> str:
 
 
 def _total_pages(raw: str | None) -> int:
-    return int(raw) if raw and raw.isdigit() else 1
+    return int(raw) if raw and ascii_digits(raw) else 1
 
 
 def _no_id() -> str:

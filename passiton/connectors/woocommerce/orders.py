@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from passiton.core.digits import ascii_digits
 from passiton.core.events import OrderState, RefundSeen
 from passiton.core.identity import address_key
 from passiton.core.ports import MalformedPayload
@@ -51,7 +52,7 @@ def order_state(order: Mapping[str, Any]) -> OrderState:
 
 def platform_id(raw: object, name: str) -> str:
     """Ids are positive integers on WooCommerce; kept as strings in the core."""
-    if isinstance(raw, bool) or not isinstance(raw, int | str) or not str(raw).isdigit():
+    if isinstance(raw, bool) or not isinstance(raw, int | str) or not ascii_digits(str(raw)):
         raise MalformedPayload(f"'{name}' is not an id")
     if int(raw) <= 0:
         raise MalformedPayload(f"'{name}' is not an id")
@@ -94,10 +95,12 @@ def _refund(raw: object) -> RefundSeen:
     if not isinstance(raw, Mapping):
         raise MalformedPayload("a refund is not an object")
     # Refund totals are negative in order bodies ("-5.00"); the core wants amounts refunded.
-    return RefundSeen(
-        refund_id=platform_id(raw.get("id"), "refunds.id"),
-        amount=abs(money(raw.get("total"), "refunds.total")),
-    )
+    # A positive total is not something WooCommerce writes: taking its absolute value would
+    # let a malformed body claw back a reward, so it is refused instead.
+    total = money(raw.get("total"), "refunds.total")
+    if total > 0:
+        raise MalformedPayload("'refunds.total' is positive; WooCommerce writes refunds negative")
+    return RefundSeen(refund_id=platform_id(raw.get("id"), "refunds.id"), amount=-total)
 
 
 def _ref_code(meta: object) -> str | None:

@@ -10,13 +10,14 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import json
 import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from passiton.connectors.woocommerce.orders import order_state, platform_id
+from passiton.core.digits import ascii_digits
 from passiton.core.events import CustomerCreated, Event, OrderChanged, OrderDeleted
+from passiton.core.json_documents import load_json
 from passiton.core.ports import (
     Acknowledge,
     InboundWebhook,
@@ -94,7 +95,7 @@ def delivery_key(shop_id: int, topic: str, inbound: InboundWebhook) -> str:
     whatever their topic (a REST-created order fires both order.created and order.updated).
     """
     try:
-        body = json.loads(inbound.body)
+        body = load_json(inbound.body)
     except ValueError:
         body = None
     parts: list[str] = [str(shop_id)]
@@ -162,7 +163,7 @@ TRANSLATORS: dict[str, Callable[[Mapping[str, Any]], list[Event]]] = {
 
 def _json_object(body: bytes) -> Mapping[str, Any]:
     try:
-        value = json.loads(body)
+        value = load_json(body)
     except ValueError as error:
         raise MalformedPayload("the body is not JSON") from error
     if not isinstance(value, dict):
@@ -171,7 +172,7 @@ def _json_object(body: bytes) -> Mapping[str, Any]:
 
 
 def _shop_id(hint: str | None) -> int | None:
-    if not hint or not hint.isascii() or not hint.isdigit() or len(hint) > 18:
+    if not hint or not ascii_digits(hint) or len(hint) > 18:
         return None
     value = int(hint)
     return value if 0 < value <= _MAX_SHOP_ID else None

@@ -39,6 +39,8 @@ from passiton.core.services.settlement import lock_customer
 from passiton.core.services.shops import current_settings, store_shop
 
 MAX_KEY_LENGTH = 120
+MAX_POINTS = 1_000_000_000
+"""More points than any balance holds; larger requests are refused before any lookup."""
 MAX_ATTEMPTS = 8
 
 
