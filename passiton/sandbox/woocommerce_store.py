@@ -48,7 +48,9 @@ else, `date_expires_gmt` included (the schema lists it as writable, there is no 
 dropped without an error and the request still answers 201/200. Read-only fields (`id`,
 `usage_count`, `used_by`, dates created/modified) are never applied either.
 """
-ISO_WITH_OFFSET = re.compile(r"^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(Z|[-+]\d{2}:\d{2})$")
+ISO_WITH_OFFSET = re.compile(
+    r"^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(Z|[-+]\d{2}:\d{2})$"
+)
 
 
 class CouponRefused(Exception):

@@ -89,7 +89,9 @@ def test_a_store_that_dropped_the_expiry_is_corrected_and_checked_again() -> Non
         f"{API}/coupons/batch",
         json={"create": [coupon_answer(41, "pi-aaaaa"), coupon_answer(42, "pi-bbbbb", **EXPIRES)]},
     )
-    responses.post(f"{API}/coupons/batch", json={"update": [coupon_answer(41, "pi-aaaaa", **EXPIRES)]})
+    responses.post(
+        f"{API}/coupons/batch", json={"update": [coupon_answer(41, "pi-aaaaa", **EXPIRES)]}
+    )
     # When codes are created
     result = make_store().create_friend_codes(None, OFFER, ["PI-AAAAA", "PI-BBBBB"])
     # Then the coupon without expiry gets it once more, and the answer shows it kept
