@@ -230,11 +230,14 @@ class WooStoreData:
         return self.webhooks[hook_id]
 
     def update_webhook(self, hook: dict[str, Any], body: dict[str, Any]) -> None:
-        """PUT /webhooks/<id>: a new delivery URL has to be pinged again."""
+        """PUT /webhooks/<id>: a new delivery URL has to be pinged again.
+
+        Re-activating keeps `failure_count` (6 after WooCommerce disabled it, seen on a real
+        store): `WC_Webhook::set_status()` (`includes/class-wc-webhook.php`) does not touch it,
+        so one more failed delivery disables the webhook again.
+        """
         if body.get("delivery_url") and body["delivery_url"] != hook["delivery_url"]:
             hook["pending_delivery"] = True
-        if body.get("status") == "active":
-            hook["failure_count"] = 0
         hook.update({k: v for k, v in body.items() if k in WEBHOOK_EDITABLE})
 
 

@@ -11,7 +11,7 @@ import requests
 import responses
 from responses import matchers
 
-from passiton.connectors.woocommerce.client import WebhookTarget, WooCommerceStore
+from passiton.connectors.woocommerce.client import WebhookCheck, WebhookTarget, WooCommerceStore
 from passiton.connectors.woocommerce.rest import WooCredentials
 from passiton.core.ports import RestrictedCodeSpec, StoreError
 from passiton.core.program_settings import DiscountType, FriendOfferSpec
@@ -331,3 +331,24 @@ def test_the_reference_order_example_parses() -> None:
         (state,) = make_store().orders_modified_since(NOW)
     assert state.order_id == str(order["id"])
     assert state.total == Decimal(order["total"])
+
+
+@responses.activate
+def test_the_webhook_check_reports_what_it_found_and_did() -> None:
+    hooks = [
+        _hook(1, "order.created"),
+        _hook(2, "order.updated", status="disabled"),
+        _hook(4, "customer.created"),
+        _hook(5, "customer.created"),
+    ]
+    responses.get(f"{API}/webhooks", json=hooks, headers={"X-WP-TotalPages": "1"})
+    responses.put(f"{API}/webhooks/2", json=_hook(2, "order.updated"))
+    responses.post(f"{API}/webhooks", json=_hook(6, "order.deleted"), status=201)
+    responses.delete(f"{API}/webhooks/5", json={"id": 5})
+    check = make_store().check_webhooks()
+    assert check == WebhookCheck(
+        active=("order.created", "customer.created"),
+        created=("order.deleted",),
+        reactivated=("order.updated",),
+        duplicates_removed=1,
+    )

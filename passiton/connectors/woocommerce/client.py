@@ -46,6 +46,16 @@ class WebhookTarget:
     secret: str = field(repr=False)
 
 
+@dataclass(frozen=True)
+class WebhookCheck:
+    """What a webhook check found on the store (by topic) and what it did."""
+
+    active: tuple[str, ...]
+    created: tuple[str, ...]
+    reactivated: tuple[str, ...]
+    duplicates_removed: int = 0
+
+
 class WooCommerceStore:
     """Friend, reward and gift coupons; order pull for reconciliation; webhook upkeep."""
 
@@ -176,18 +186,27 @@ class WooCommerceStore:
             page += 1
 
     def register_webhooks(self) -> None:
-        """Create missing subscriptions, re-activate disabled ones, drop duplicates.
+        """Create missing subscriptions, re-activate disabled ones, drop duplicates."""
+        self.check_webhooks()
+
+    def check_webhooks(self) -> WebhookCheck:
+        """Make the store's subscriptions what Passiton needs, and say what was found and done.
 
         WooCommerce disables a webhook after its 7th failed delivery, silently, and never
-        retries: after a repair, what was missed must be pulled (reconciliation).
+        retries: after a repair, what was missed must be pulled (reconciliation). A webhook
+        re-activated here keeps WooCommerce's failure count at 6 until one delivery succeeds,
+        so one more failure disables it again: the caller should check again soon.
         """
         ours = [w for w in self._list_webhooks() if _url(w) == self._webhooks.delivery_url]
-        changed = False
+        ok: list[str] = []
+        created: list[str] = []
+        reactivated: list[str] = []
+        removed = 0
         for topic in WEBHOOK_TOPICS:
             same = [w for w in ours if w.get("topic") == topic]
             if not same:
                 self._create_webhook(topic)
-                changed = True
+                created.append(topic)
                 continue
             keep, *extra = same
             if keep.get("status") != ACTIVE:
@@ -195,14 +214,19 @@ class WooCommerceStore:
                     self._rest.put(f"webhooks/{int(keep['id'])}", {"status": ACTIVE}),
                     "re-activate webhook",
                 )
-                changed = True
+                reactivated.append(topic)
+            else:
+                ok.append(topic)
             for duplicate in extra:
                 self._rest_ok(
                     self._rest.delete(f"webhooks/{int(duplicate['id'])}", {"force": "true"}),
                     "delete duplicate webhook",
                 )
-        if changed and self._on_repaired is not None:
+                removed += 1
+        check = WebhookCheck(tuple(ok), tuple(created), tuple(reactivated), removed)
+        if (check.created or check.reactivated) and self._on_repaired is not None:
             self._on_repaired()
+        return check
 
     def _create_webhook(self, topic: str) -> None:
         payload = {
