@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 import responses
 from click.testing import CliRunner
+from sqlalchemy.orm import Session
 
 from passiton.app.cli import main
 from passiton.app.config import load_settings
@@ -35,15 +36,15 @@ def runtime(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Runtime
 
 
 def connect_store(runtime: Runtime) -> int:
-    def connect(session: object) -> int:
-        shop = install_shop(session, platform=Platform.WOOCOMMERCE, domain=STORE)  # type: ignore[arg-type]
+    def connect(session: Session) -> int:
+        shop = install_shop(session, platform=Platform.WOOCOMMERCE, domain=STORE)
         shop.credentials = runtime.vault.seal(
             {"store_url": STORE, "consumer_key": "ck_x", "consumer_secret": "cs_x"}
         )
         shop.webhook_secret = runtime.vault.seal_text("s3cretS3cret")
         return shop.id
 
-    return runtime.db.run(connect)  # type: ignore[arg-type]
+    return runtime.db.run(connect)
 
 
 def hooks(shop_id: int, disabled: str | None = None) -> list[dict[str, object]]:
