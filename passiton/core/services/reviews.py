@@ -10,7 +10,13 @@ from sqlalchemy.orm import Session
 
 from passiton.core.errors import NotInReview, UnknownReferral
 from passiton.core.models import Referral, ReferralStatus
-from passiton.core.services.settlement import UNRECOVERED_CLAWBACK, lock_referral, settle
+from passiton.core.services.orders import FOREIGN_REFUND
+from passiton.core.services.settlement import (
+    UNRECOVERED_CLAWBACK,
+    lock_referral,
+    settle,
+    withdraw_pending,
+)
 
 
 class ReviewDecision(StrEnum):
@@ -52,6 +58,9 @@ def decide(
         referral.status = ReferralStatus.APPROVED if kept > 0 else ReferralStatus.REVERSED
         return referral
     if decision is ReviewDecision.REJECT:
+        if referral.review_reason == FOREIGN_REFUND and referral.points_pending:
+            # Flagged after it was credited: refusing it takes the pending points back.
+            withdraw_pending(session, referral, now)
         referral.status = ReferralStatus.REJECTED
         return referral
     referral.status = ReferralStatus.PENDING
