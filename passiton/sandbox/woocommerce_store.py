@@ -17,6 +17,8 @@ from typing import Any
 
 ALREADY_EXISTS = "woocommerce_rest_coupon_code_already_exists"
 WEBHOOK_EDITABLE = ("name", "status", "secret", "delivery_url")
+STORE_CURRENCY = "USD"
+"""The store's currency, which its orders are placed in (no multi-currency plugin here)."""
 COUPON_SETTERS = frozenset(
     {
         "code",
@@ -251,7 +253,7 @@ def order_body(order: WooOrder) -> dict[str, Any]:
         "number": str(order.order_id),
         "created_via": "checkout",
         "status": order.status,
-        "currency": "EUR",
+        "currency": STORE_CURRENCY,
         "date_created": gmt(order.created),
         "date_created_gmt": gmt(order.created),
         "date_modified": gmt(order.modified),
