@@ -5,7 +5,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from passiton.connectors.shopify.payloads import load_object, order_state, refund_seen
@@ -161,6 +161,7 @@ def test_a_foreign_refund_with_no_parts_keeps_its_own_currency() -> None:
     assert (seen.amount, seen.currency) == (Decimal("500"), "JPY")
 
 
+@settings(deadline=None)
 @given(
     yen=st.integers(1, 10_000_000),
     rate=st.decimals(Decimal("0.5"), Decimal("300"), places=2),
