@@ -1,4 +1,9 @@
-"""The merchant's review queue: referrals flagged by fraud rules or by an unrecoverable clawback."""
+"""The merchant's review queue: referrals flagged by fraud rules, by an unrecoverable clawback,
+or by money not in the shop's currency (an order or a refund Passiton cannot value).
+
+Approving a `foreign_currency` referral credits it on the order's amounts as they are: the
+merchant has looked at the order and takes that call; nothing converts them automatically.
+"""
 
 from __future__ import annotations
 
