@@ -150,7 +150,7 @@ def test_refunds_stored_before_they_named_a_currency_still_decode() -> None:
     ]
     (event,) = decode_events(stored)
     assert event == ev.RefundCreated("7", ev.RefundSeen("1", Decimal("5.00")))
-    assert event.refund.currency is None  # type: ignore[union-attr]
+    assert event.refund.currency is None
 
 
 def test_a_refunds_currency_round_trips() -> None:
