@@ -352,3 +352,27 @@ def test_the_webhook_check_reports_what_it_found_and_did() -> None:
         reactivated=("order.updated",),
         duplicates_removed=1,
     )
+
+
+@responses.activate
+def test_a_reward_code_whose_expiry_the_store_dropped_is_given_it_again() -> None:
+    # Given a store that answers 201 with the coupon as saved, without the expiry we sent
+    responses.post(f"{API}/coupons", json=coupon_answer(77, "rw-aaaaa-bbbbb"), status=201)
+    expiry = {"date_expires": "2027-05-22T12:00:00", "date_expires_gmt": "2027-05-22T12:00:00"}
+    responses.post(
+        f"{API}/coupons/batch", json={"update": [coupon_answer(77, "rw-aaaaa-bbbbb", **expiry)]}
+    )
+    spec = RestrictedCodeSpec(
+        "RW-AAAAA-BBBBB",
+        Decimal("10.00"),
+        "USD",
+        "reward",
+        "5",
+        "carol@example.com",
+        expires_at=datetime(2027, 5, 22, 12, 0, tzinfo=UTC),
+    )
+    # When the reward code is created, then it is sent as date_expires and set once more
+    assert make_store().create_restricted_code(spec) == "77"
+    assert sent_json(0)["date_expires"] == "2027-05-22T12:00:00Z"
+    assert "date_expires_gmt" not in sent_json(0)
+    assert sent_json(1) == {"update": [{"id": 77, "date_expires": "2027-05-22T12:00:00Z"}]}
