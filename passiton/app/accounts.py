@@ -14,6 +14,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from passiton.app.merchant_auth import csrf_token, csrf_valid
 from passiton.app.runtime import Runtime
+from passiton.app.woocommerce_grants import recent_grants
 from passiton.core.identity import email_key, is_plausible_email
 from passiton.core.merchants import LoginFailure, Merchant, MerchantShop, PluginKey
 from passiton.core.models import Shop
@@ -134,12 +135,14 @@ def account() -> ResponseReturnValue:
             }
             for shop, key in shops
         ]
+        grants = recent_grants(db_session, merchant_id)
         # The settings API reads the session's shop: the most recently connected one.
         session["shop_id"] = latest_shop(db_session, merchant_id)
     return _page(
         "account_home.html",
         email=merchant.email,
         shops=rows,
+        grants=grants,
         error=request.args.get("error"),
         app_url=runtime.settings.app_url,
     )

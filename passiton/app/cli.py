@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import signal
-import subprocess
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
@@ -18,6 +17,7 @@ from passiton.app.config import ConfigError, Settings, load_settings
 from passiton.app.runtime import build_runtime
 from passiton.app.tasks import WEBHOOK_RECHECK
 from passiton.app.woocommerce_wiring import woocommerce_store
+from passiton.app.worker_heartbeat import HeartbeatThread
 from passiton.connectors.woocommerce.client import WebhookCheck
 from passiton.core.models import Platform, Shop, ShopStatus
 from passiton.core.ports import StoreError
@@ -58,26 +58,40 @@ def db_upgrade(revision: str) -> None:
 @click.option("--task-workers", default=2, show_default=True, type=int)
 @click.option("--no-worker", is_flag=True, help="Do not start the embedded task worker.")
 def serve(host: str, port: int, web_workers: int, task_workers: int, no_worker: bool) -> None:
-    """Run the web service (gunicorn) with an embedded task worker."""
-    from passiton.app.server import run_gunicorn
+    """Run the web service (gunicorn) with an embedded task worker, restarted if it dies."""
+    from passiton.app.supervisor import Child, Supervisor
 
     settings = _settings()
     migrate.upgrade(settings.database_url)
-    worker: subprocess.Popen[bytes] | None = None
+    # The web role runs in its own interpreter so gevent patches it before anything of the
+    # app is imported (see passiton.app.server); this process only supervises.
+    children = [
+        Child(
+            "web",
+            [
+                *(sys.executable, "-m", "passiton.app.server"),
+                *("--host", host, "--port", str(port), "--workers", str(web_workers)),
+            ],
+            restart=False,
+        )
+    ]
     if not no_worker:
-        worker = subprocess.Popen(
-            [sys.executable, "-m", "passiton.app.cli", "worker", "--workers", str(task_workers)]
+        children.append(
+            Child(
+                "worker",
+                [
+                    *(sys.executable, "-m", "passiton.app.cli", "worker"),
+                    *("--workers", str(task_workers)),
+                ],
+                restart=True,
+                # Huey finishes the tasks in hand on SIGINT; SIGTERM would abandon them.
+                stop_signal=signal.SIGINT,
+            )
         )
     click.echo(f"Passiton listening on http://{host}:{port}  (health: /healthz)")
-    try:
-        run_gunicorn(host, port, web_workers)
-    finally:
-        if worker is not None:
-            worker.send_signal(signal.SIGINT)
-            try:
-                worker.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                worker.kill()
+    status = Supervisor(children).run()
+    if status:
+        raise SystemExit(status)
 
 
 @main.command()
@@ -98,7 +112,12 @@ def worker(workers: int, scheduler: bool) -> None:
     click.echo(
         f"Passiton worker running ({workers} threads, {role}, queue {runtime.settings.queue_url})"
     )
-    consumer.run()
+    heartbeat = HeartbeatThread(runtime.huey)
+    heartbeat.start()
+    try:
+        consumer.run()
+    finally:
+        heartbeat.stop()
 
 
 @main.group()

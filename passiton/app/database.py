@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -11,6 +12,8 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
+
+from passiton.core.services.compliance import ERASED
 
 T = TypeVar("T")
 RETRIES = 5
@@ -21,10 +24,21 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     if parsed.get_backend_name() != "sqlite":
         return create_engine(url, pool_pre_ping=True, **kwargs)
     if parsed.database and parsed.database != ":memory:":
-        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        create_private_file(Path(parsed.database))
     engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False}, **kwargs)
     _tune_sqlite(engine)
     return engine
+
+
+def create_private_file(path: Path) -> None:
+    """Create `path` (and its folder) readable by its owner only, unless it exists.
+
+    The file holds customers' personal data. SQLite creates its -wal and -shm files with the
+    main file's permissions, so the mode set here covers them too.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with suppress(FileExistsError):
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
 
 
 def _tune_sqlite(engine: Engine) -> None:
@@ -37,6 +51,9 @@ def _tune_sqlite(engine: Engine) -> None:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=30000")
         cursor.execute("PRAGMA synchronous=NORMAL")
+        # Erased rows are overwritten with zeros instead of lingering in free pages (some
+        # builds, Debian's among them, do this by default; others do not).
+        cursor.execute("PRAGMA secure_delete=ON")
         cursor.close()
 
     @event.listens_for(engine, "begin")
@@ -54,6 +71,27 @@ class Database:
         self.url = url
         self.engine = make_engine(url, **kwargs)
         self.sessions: sessionmaker[Session] = sessionmaker(self.engine, expire_on_commit=False)
+        if self.engine.dialect.name == "sqlite":
+            event.listen(self.sessions, "after_commit", self._after_commit)
+
+    def _after_commit(self, session: Session) -> None:
+        if session.info.pop(ERASED, False):
+            self.checkpoint_log()
+
+    def checkpoint_log(self) -> None:
+        """Copy SQLite's write-ahead log into the database file and empty it.
+
+        Until then the log keeps the pages as they were before an erasure. A reader still
+        holding an older snapshot makes this a partial checkpoint; the frames it leaves are
+        overwritten by later writes.
+        """
+        # On the driver's connection: SQLAlchemy's would open a transaction (see _on_begin),
+        # and a checkpoint cannot run inside one.
+        connection = self.engine.raw_connection()
+        try:
+            connection.cursor().execute("PRAGMA wal_checkpoint(TRUNCATE)").close()
+        finally:
+            connection.close()
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:

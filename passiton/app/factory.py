@@ -7,9 +7,10 @@ import logging
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from passiton.app import api, health, landing, merchant_pages
+from passiton.app import api, health, landing, merchant_pages, woocommerce_privacy
 from passiton.app.config import Settings, load_settings
 from passiton.app.http_errors import install_error_handlers
+from passiton.app.i18n import install_i18n
 from passiton.app.merchant_auth import install_merchant_auth
 from passiton.app.runtime import Runtime, build_runtime
 from passiton.app.shopify_routes import install_shopify
@@ -34,12 +35,14 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
         # come from X-Forwarded-*; trusting them without a proxy would let anyone spoof them.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
     install_error_handlers(app)
+    install_i18n(app)
     install_merchant_auth(app)
     app.register_blueprint(health.bp)
     app.register_blueprint(landing.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(merchant_pages.bp)
     register_woocommerce_routes(app)
+    app.register_blueprint(woocommerce_privacy.bp)
     app.register_blueprint(
         webhook_blueprint(
             WebhookIntake(

@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from flask import Blueprint, current_app, redirect, render_template, request
 from flask.blueprints import BlueprintSetupState
 from flask.typing import ResponseReturnValue
+from flask_babel import format_number, format_percent, gettext, lazy_gettext
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
@@ -19,19 +20,27 @@ from passiton.app.claim_rate_limit import ClaimLimiter, SlidingWindowLimiter
 from passiton.app.control_chars import has_control_chars
 from passiton.app.current import current_runtime
 from passiton.app.http_errors import status_for
+from passiton.app.i18n import money, use_locale
 from passiton.app.link_visits import record_visit
 from passiton.app.shared_claim_limit import SharedSlidingWindowLimiter
 from passiton.app.storefront_links import store_url_with_code
 from passiton.core.errors import DomainError, OfferUnavailable, ProgramPaused, UnknownReferralCode
 from passiton.core.models import Customer, Shop
-from passiton.core.program_settings import DiscountType, ProgramSettings, RewardMode
+from passiton.core.program_settings import (
+    DEFAULT_HOW_IT_WORKS,
+    DiscountType,
+    ProgramSettings,
+    RewardMode,
+)
 from passiton.core.services.claims import Claim, claim_on_link
 from passiton.core.services.referral_links import ReferralLink, find_link
 
 bp = Blueprint("landing", __name__)
 MAX_EMAIL_FIELD = 320
 _LIMITER = "passiton.claim_limiter"
-INVALID_LINK = "This referral link is not valid. Please check it with the person who sent it."
+INVALID_LINK = lazy_gettext(
+    "This referral link is not valid. Please check it with the person who sent it."
+)
 
 
 @bp.record_once
@@ -57,38 +66,62 @@ def discount_text(settings: ProgramSettings, currency: str = "") -> str:
     return f"{value:.2f} {currency}".strip()
 
 
+def friend_discount(settings: ProgramSettings, currency: str) -> str:
+    """The friend's discount in the reader's locale: "15%", "15 %", "€10.00" or "10,00 €"."""
+    value = settings.friend_discount_value
+    if settings.friend_discount_type is DiscountType.PERCENT:
+        return str(format_percent(value / 100, "#,##0.##%"))
+    return money(value, currency)
+
+
 def offer_headline(settings: ProgramSettings, referrer_name: str | None, currency: str = "") -> str:
     """The page's headline: the friend's gain, from the person who sent the link."""
-    who = referrer_name or "A friend"
-    return f"{who} gave you {discount_text(settings, currency)} off your first order"
+    headline = gettext(
+        "%(who)s gave you %(discount)s off your first order",
+        who=referrer_name or gettext("A friend"),
+        discount=friend_discount(settings, currency),
+    )
+    return str(headline)
 
 
 def referrer_reward_text(settings: ProgramSettings, referrer_name: str | None) -> str:
     """What the referrer earns, for shops that choose to say so on the friend page."""
-    who = referrer_name or "Your friend"
+    who = referrer_name or gettext("Your friend")
+    points = format_number(settings.reward_points)
     if settings.reward_mode is RewardMode.PER_REFERRAL:
-        return f"{who} earns {settings.reward_points:,} points when your order is complete."
-    return (
-        f"{who} earns {settings.reward_points:,} points for every unit you spend "
-        "when your order is complete."
-    )
+        text = gettext(
+            "%(who)s earns %(points)s points when your order is complete.", who=who, points=points
+        )
+    else:
+        text = gettext(
+            "%(who)s earns %(points)s points for every unit you spend when your order is complete.",
+            who=who,
+            points=points,
+        )
+    return str(text)
 
 
 def _error_page(message: str, status: int, shop: Shop | None = None) -> ResponseReturnValue:
+    if shop is not None:
+        use_locale(shop.locale)
     return render_template("landing_error.html", message=message, shop=shop), status
 
 
 def _paused_page(shop: Shop) -> ResponseReturnValue:
-    return _error_page(f"{shop.name}'s referral program is paused at the moment.", 409, shop)
+    message = gettext("%(shop)s's referral program is paused at the moment.", shop=shop.name)
+    return _error_page(message, 409, shop)
 
 
 def _offer_page(link: ReferralLink, error: str | None = None, email: str = "") -> str:
+    # The friend's own language is not known before they order: the shop's primary language.
+    use_locale(link.shop.locale)
     name = link.referrer.first_name
     return render_template(
         "landing.html",
         shop=link.shop,
         code=link.referrer.referral_code,
         headline=offer_headline(link.settings, name, link.shop.currency),
+        min_subtotal=money(link.settings.friend_min_subtotal, link.shop.currency),
         reward=referrer_reward_text(link.settings, name)
         if link.settings.show_referrer_reward
         else None,
@@ -104,7 +137,7 @@ def show(code: str) -> ResponseReturnValue:
     with current_runtime().db.transaction() as session:
         link = find_link(session, code)
         if link is None:
-            return _error_page(INVALID_LINK, 404)
+            return _error_page(str(INVALID_LINK), 404)
         if link.paused:
             return _paused_page(link.shop)
         session.execute(
@@ -119,20 +152,39 @@ def show(code: str) -> ResponseReturnValue:
 
 @bp.get("/r/<code>/how-it-works")
 def how_it_works(code: str) -> ResponseReturnValue:
+    """The program explained to the friend who holds the link, not to the referrer."""
     with current_runtime().db.sessions() as session:
         link = find_link(session, code)
         if link is None:
-            return _error_page(INVALID_LINK, 404)
-        paragraphs = [p.strip() for p in link.settings.how_it_works.split("\n\n") if p.strip()]
+            return _error_page(str(INVALID_LINK), 404)
+        use_locale(link.shop.locale)
+        name = link.referrer.first_name
         return render_template(
             "how_it_works.html",
             shop=link.shop,
             code=link.referrer.referral_code,
-            paragraphs=paragraphs,
+            paragraphs=friend_paragraphs(link.settings),
             settings=link.settings,
             brand=brand_for(link.settings),
-            discount=discount_text(link.settings, link.shop.currency),
+            discount=friend_discount(link.settings, link.shop.currency),
+            min_subtotal=money(link.settings.friend_min_subtotal, link.shop.currency),
+            referrer_name=name or gettext("A friend"),
+            reward=referrer_reward_text(link.settings, name)
+            if link.settings.show_referrer_reward
+            else None,
         ), 200
+
+
+def friend_paragraphs(settings: ProgramSettings) -> list[str]:
+    """The merchant's own explanation, unless it is still the default one.
+
+    The default text is written to the referrer ("you earn points"); shown to a friend it would
+    tell them what the referrer gains, which is exactly what `show_referrer_reward` hides. The
+    page's own details already explain the program to the friend.
+    """
+    if settings.how_it_works.strip() == DEFAULT_HOW_IT_WORKS:
+        return []
+    return [p.strip() for p in settings.how_it_works.split("\n\n") if p.strip()]
 
 
 @bp.post("/r/<code>")
@@ -143,7 +195,7 @@ def claim(code: str) -> ResponseReturnValue:
     if not limiter.allow(client):
         response = render_template(
             "landing_error.html",
-            message="Too many attempts from your connection. Please wait a few minutes.",
+            message=gettext("Too many attempts from your connection. Please wait a few minutes."),
             shop=None,
         )
         return response, 429, {"Retry-After": str(limiter.retry_after(client))}
@@ -158,6 +210,7 @@ def claim(code: str) -> ResponseReturnValue:
         runtime.tasks.refill_pool(link.shop.id)
     target = store_url_with_code(link.shop, result.code)
     if target is None:
+        use_locale(link.shop.locale)
         page = render_template(
             "landing_code.html",
             shop=link.shop,
@@ -182,7 +235,7 @@ def _claim_refused(code: str, email: str, error: DomainError) -> ResponseReturnV
     with runtime.db.sessions() as session:
         link = find_link(session, code)
     if link is None or isinstance(error, UnknownReferralCode):
-        return _error_page(INVALID_LINK, 404)
+        return _error_page(str(INVALID_LINK), 404)
     if isinstance(error, ProgramPaused):
         return _paused_page(link.shop)
     if isinstance(error, OfferUnavailable):

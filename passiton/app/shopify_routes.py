@@ -211,4 +211,5 @@ def _install(runtime: Runtime, domain: str, credentials: ShopifyCredentials, now
     shop_id = install_with_credentials(runtime.db, runtime.vault, domain, credentials, now)
     log.info("installed Shopify shop %s (%s)", shop_id, domain)
     runtime.tasks.refill_pool(shop_id)
+    runtime.tasks.refresh_shop_facts(shop_id)
     return shop_id

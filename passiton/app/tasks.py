@@ -37,6 +37,7 @@ from passiton.core.services import (
     friend_pool,
     reconciliation,
     redemption,
+    shop_facts,
 )
 from passiton.core.services.shops import store_shop
 
@@ -73,12 +74,18 @@ class Tasks:
     fulfil_reward: Any
     reconcile_shop: Any
     register_webhooks: Any
+    refresh_shop_facts: Any
     approve_due: Any
     sweep: Any
     reconcile_all: Any
     check_webhooks: Any
     recheck_webhooks: Any
     """Check one shop's webhooks again in WEBHOOK_RECHECK (after a repair)."""
+    refresh_all_facts: Any
+    verify_woocommerce_grant: Any = None
+    """Set by the WooCommerce wiring, which owns the key grant tasks."""
+    revoke_woocommerce_key: Any = None
+    sweep_woocommerce_grants: Any = None
 
 
 def register_tasks(huey: Huey, db: Database, stores: StoreDirectory) -> Tasks:
@@ -134,6 +141,16 @@ def register_tasks(huey: Huey, db: Database, stores: StoreDirectory) -> Tasks:
     def recheck_webhooks(shop_id: int) -> None:
         register_webhooks.schedule(args=(shop_id,), delay=WEBHOOK_RECHECK.total_seconds())
 
+    @huey.task(name="refresh_shop_facts", retries=6, retry_delay=30, retry_backoff=2)
+    def refresh_shop_facts(shop_id: int) -> bool:
+        try:
+            return shop_facts.refresh_shop_facts(db.sessions, stores, shop_id, datetime.now(UTC))
+        except StoreError as error:
+            if error.retryable:
+                raise
+            log.warning("store refused its facts for shop %s: %s", shop_id, error)
+            return False
+
     @huey.periodic_task(crontab(minute="*"), name="approve_due")
     def approve_due() -> int:
         total = 0
@@ -166,16 +183,15 @@ def register_tasks(huey: Huey, db: Database, stores: StoreDirectory) -> Tasks:
         # WooCommerce disables a webhook after 7 failed deliveries, silently, and never
         # retries; the store client's repair re-activates it and asks for a reconciliation.
         # Shopify's subscriptions are declared in shopify.app.toml and managed by Shopify.
-        with db.transaction() as session:
-            shop_ids = list(
-                session.scalars(
-                    select(Shop.id).where(
-                        Shop.status == ShopStatus.ACTIVE, Shop.platform == Platform.WOOCOMMERCE
-                    )
-                )
-            )
-        for shop_id in shop_ids:
+        for shop_id in _active_shops(db, Platform.WOOCOMMERCE):
             register_webhooks(shop_id)
+
+    @huey.periodic_task(crontab(minute="23", hour="3"), name="refresh_all_facts")
+    def refresh_all_facts() -> None:
+        # Shopify tells us of changes (shop/update); WooCommerce has no such webhook topic, so
+        # its stores are asked once a day.
+        for shop_id in _active_shops(db, Platform.WOOCOMMERCE):
+            refresh_shop_facts(shop_id)
 
     @huey.periodic_task(crontab(minute="*/15"), name="reconcile_all")
     def reconcile_all() -> None:
@@ -193,12 +209,23 @@ def register_tasks(huey: Huey, db: Database, stores: StoreDirectory) -> Tasks:
         fulfil_reward=fulfil_reward,
         reconcile_shop=reconcile_shop,
         register_webhooks=register_webhooks,
+        refresh_shop_facts=refresh_shop_facts,
         approve_due=approve_due,
         sweep=sweep,
         reconcile_all=reconcile_all,
         check_webhooks=check_webhooks,
         recheck_webhooks=recheck_webhooks,
+        refresh_all_facts=refresh_all_facts,
     )
+
+
+def _active_shops(db: Database, platform: Platform) -> list[int]:
+    with db.transaction() as session:
+        return list(
+            session.scalars(
+                select(Shop.id).where(Shop.status == ShopStatus.ACTIVE, Shop.platform == platform)
+            )
+        )
 
 
 def _store_work(work: Any, db: Database, stores: StoreDirectory, shop_id: int) -> int:

@@ -6,27 +6,28 @@ import logging
 import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
 from flask import Blueprint, Flask, Response, current_app, jsonify, redirect, request
 from flask.typing import ResponseReturnValue
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from passiton.app import accounts
 from passiton.app.accounts import current_merchant_id
 from passiton.app.http_errors import error_response
+from passiton.app.merchant_auth import csrf_valid
 from passiton.app.runtime import Runtime
 from passiton.app.widget_data import widget_data
 from passiton.app.widget_page import WidgetData
+from passiton.app.woocommerce_grants import record_grant
 from passiton.connectors.woocommerce import auth
 from passiton.core.errors import UnknownCustomer
-from passiton.core.merchants import ConnectRequest, MerchantShop, PluginKey
-from passiton.core.models import Platform, RewardCode, RewardKind, Shop, ShopStatus
+from passiton.core.merchants import ConnectRequest, PluginKey
+from passiton.core.models import RewardCode, RewardKind, Shop, ShopStatus
 from passiton.core.program_settings import ProgramSettings
 from passiton.core.services.enrolment import Buyer, enrol, find_customer
 from passiton.core.services.redemption import Redemption, redeem
-from passiton.core.services.shops import current_settings, install_shop
+from passiton.core.services.shops import current_settings
 
 log = logging.getLogger(__name__)
 bp = Blueprint("woocommerce", __name__)
@@ -44,13 +45,16 @@ def _runtime() -> Runtime:
     return runtime
 
 
-@bp.get("/woocommerce/connect")
+@bp.post("/woocommerce/connect")
 def connect() -> ResponseReturnValue:
+    """Start wc-auth from the account page's form; a cross-site request starts nothing."""
     merchant_id = current_merchant_id()
     if merchant_id is None:
         return redirect("/login", code=303)
+    if not csrf_valid():
+        return error_response(400, "bad_csrf_token", "reload the account page and try again")
     try:
-        store_url = auth.normalise_store_url(request.args.get("store_url", "")[:300])
+        store_url = auth.normalise_store_url(request.form.get("store_url", "")[:300])
     except auth.InvalidStoreUrl as error:
         return redirect(f"/account?error={quote(str(error))}", code=303)
     runtime = _runtime()
@@ -68,69 +72,32 @@ def connect() -> ResponseReturnValue:
     target = auth.authorize_url(
         store_url, state, f"{app_url}/account", f"{app_url}/woocommerce/callback"
     )
-    return redirect(target, code=302)
+    return redirect(target, code=303)
 
 
 @bp.post("/woocommerce/callback")
 def callback() -> ResponseReturnValue:
+    """Record the key and answer at once; a task proves it against the store before linking.
+
+    The store deletes the key unless we answer 200 within 60 s, and a store with one PHP
+    worker is busy serving this very request: calling it back from here could deadlock.
+    """
     grant = auth.parse_key_grant(request.get_json(silent=True, force=True))
     if grant is None:
         return error_response(400, "invalid_grant", "expected a read_write key grant")
     runtime = _runtime()
-    shop_id = runtime.db.run(lambda s: _accept_grant(s, runtime, grant, datetime.now(UTC)))
-    if shop_id is None:
+    request_id = runtime.db.run(lambda s: record_grant(s, runtime, grant, datetime.now(UTC)))
+    if request_id is None:
         return error_response(401, "unknown_state", "this connect request is unknown or expired")
-    log.info("woocommerce store connected: shop=%s", shop_id)
-    # The store deletes the key unless we answer within 60 s: the store calls happen later.
-    runtime.tasks.register_webhooks(shop_id)
-    runtime.tasks.refill_pool(shop_id)
-    return jsonify({"status": "connected", "shop_id": str(shop_id)}), 200
-
-
-def _accept_grant(
-    session: Session, runtime: Runtime, grant: auth.KeyGrant, now: datetime
-) -> int | None:
-    pending = session.scalar(
-        select(ConnectRequest)
-        .where(ConnectRequest.state_hash == auth.state_digest(grant.state))
-        .with_for_update()
-    )
-    if pending is None or pending.used_at is not None or pending.expires_at <= now:
-        return None
-    pending.used_at = now
-    host = urlsplit(pending.store_url).hostname or pending.store_url
-    shop = install_shop(
-        session, platform=Platform.WOOCOMMERCE, domain=pending.store_url, name=host, now=now
-    )
-    # Reconnecting replaces the keys; the webhook secret is kept so that subscriptions
-    # already on the store (found again by their delivery URL) keep verifying.
-    shop.credentials = runtime.vault.seal(
-        {
-            "store_url": pending.store_url,
-            "consumer_key": grant.consumer_key,
-            "consumer_secret": grant.consumer_secret,
-            "key_id": grant.key_id,
-        }
-    )
-    if runtime.vault.open_text(shop.webhook_secret) is None:
-        shop.webhook_secret = runtime.vault.seal_text(auth.new_webhook_secret())
-    link = select(MerchantShop).where(
-        MerchantShop.merchant_id == pending.merchant_id, MerchantShop.shop_id == shop.id
-    )
-    if session.scalar(link) is None:
-        session.add(MerchantShop(merchant_id=pending.merchant_id, shop_id=shop.id))
-    if session.get(PluginKey, shop.id) is None:
-        session.add(
-            PluginKey(shop_id=shop.id, sealed_key=runtime.vault.seal_text(auth.new_plugin_key()))
-        )
-    session.flush()
-    return shop.id
+    log.info("woocommerce key grant received: request=%s", request_id)
+    runtime.tasks.verify_woocommerce_grant(request_id)
+    return jsonify({"status": "verifying"}), 200
 
 
 @bp.post("/woocommerce/plugin/customer")
 def plugin_customer() -> ResponseReturnValue:
     """The "Refer a friend" section: the shopper's link, points, codes and how to redeem."""
-    signed = _signed_plugin_call()
+    signed = signed_plugin_call()
     if isinstance(signed, Response):
         return signed
     shop_id, body = signed
@@ -153,7 +120,7 @@ def plugin_customer() -> ResponseReturnValue:
 @bp.post("/woocommerce/plugin/redeem")
 def plugin_redeem() -> ResponseReturnValue:
     """Turn points into a reward (or gift) code; `idempotency_key` makes retries safe."""
-    signed = _signed_plugin_call()
+    signed = signed_plugin_call()
     if isinstance(signed, Response):
         return signed
     shop_id, body = signed
@@ -191,7 +158,8 @@ def plugin_redeem() -> ResponseReturnValue:
     )
 
 
-def _signed_plugin_call() -> tuple[int, dict[str, Any]] | Response:
+def signed_plugin_call() -> tuple[int, dict[str, Any]] | Response:
+    """The store and JSON body of a call signed with the store's plugin key, or the 4xx."""
     shop_hint = request.headers.get("X-Passiton-Shop", "")
     timestamp = request.headers.get("X-Passiton-Timestamp", "")
     signature = request.headers.get("X-Passiton-Signature", "")

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from passiton.app.stores import PlatformStores
+from passiton.app.woocommerce_tasks import register_grant_tasks
 from passiton.connectors.woocommerce.client import WebhookTarget, WooCommerceStore
 from passiton.connectors.woocommerce.rest import WooCredentials
 from passiton.connectors.woocommerce.webhooks import PLATFORM, WooCommerceWebhooks
@@ -16,7 +18,14 @@ if TYPE_CHECKING:
 
 
 def install_woocommerce(runtime: Runtime) -> None:
-    """Register the connector and, when stores are chosen per platform, the store client."""
+    """Register the connector, the key grant tasks and, per platform, the store client."""
+    grants = register_grant_tasks(runtime)
+    runtime.tasks = replace(
+        runtime.tasks,
+        verify_woocommerce_grant=grants.verify,
+        revoke_woocommerce_key=grants.revoke,
+        sweep_woocommerce_grants=grants.sweep,
+    )
     runtime.connectors.setdefault(
         PLATFORM, WooCommerceWebhooks(lambda i: webhook_secret(runtime, i))
     )

@@ -4,18 +4,20 @@ from __future__ import annotations
 
 import re
 import secrets
-import unicodedata
 
 # No 0/O, 1/I/L: codes are read aloud and typed from phones.
 ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
-_PREFIX_LENGTH = 6
 _CODE_SHAPE = re.compile(r"^[A-Z0-9][A-Z0-9-]{2,40}$")
 
 
-def referral_code(first_name: str | None, *, suffix_length: int = 4) -> str:
-    """A referrer's personal code, e.g. `ANNA-7K2Q`."""
-    prefix = _name_prefix(first_name) or "FRIEND"
-    return f"{prefix}-{_random(suffix_length)}"
+def referral_code() -> str:
+    """A referrer's personal code, e.g. `7K2Q-M9XA`: 8 random characters, about 40 bits.
+
+    No part of the buyer's name: the code travels in links that friends forward, paste into
+    chats and leave in browser histories and server logs, none of which a redaction reaches.
+    A friend reads who sent the link on the landing page instead, from data we can erase.
+    """
+    return f"{_random(4)}-{_random(4)}"
 
 
 def friend_code() -> str:
@@ -36,14 +38,6 @@ def canonical(code: str) -> str:
 def looks_like_code(raw: str) -> bool:
     """Cheap shape check before a database look-up."""
     return bool(_CODE_SHAPE.match(canonical(raw)))
-
-
-def _name_prefix(first_name: str | None) -> str:
-    if not first_name:
-        return ""
-    text = unicodedata.normalize("NFKD", first_name)
-    letters = "".join(c for c in text if c.isascii() and c.isalpha()).upper()
-    return letters[:_PREFIX_LENGTH]
 
 
 def _random(length: int) -> str:

@@ -28,6 +28,7 @@ TAGS: dict[type[Any], str] = {
     ev.ShopRedactRequested: "shop_redact_requested",
     ev.AppUninstalled: "app_uninstalled",
     ev.ScopesUpdated: "scopes_updated",
+    ev.ShopUpdated: "shop_updated",
 }
 TYPES: dict[str, type[Any]] = {tag: kind for kind, tag in TAGS.items()}
 

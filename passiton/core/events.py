@@ -99,6 +99,27 @@ class AppUninstalled:
 
 
 @dataclass(frozen=True)
+class ShopFacts:
+    """Who the store says it is; None where the store did not say (the stored value stays)."""
+
+    name: str | None = None
+    currency: str | None = None
+    """ISO 4217 code of the store's currency."""
+    locale: str | None = None
+    """The store's primary language as a BCP 47 tag ("de", "de-AT")."""
+    timezone: str | None = None
+    """IANA time zone name."""
+    contact_email: str | None = None
+
+
+@dataclass(frozen=True)
+class ShopUpdated:
+    """The merchant changed the store's name, currency, language or the like."""
+
+    facts: ShopFacts
+
+
+@dataclass(frozen=True)
 class ScopesUpdated:
     scopes: tuple[str, ...] = field(default_factory=tuple)
 
@@ -113,4 +134,5 @@ Event = (
     | ShopRedactRequested
     | AppUninstalled
     | ScopesUpdated
+    | ShopUpdated
 )

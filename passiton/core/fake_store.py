@@ -8,7 +8,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from passiton.core.events import OrderState
+from passiton.core.events import OrderState, ShopFacts
 from passiton.core.ports import BulkCodesResult, RestrictedCodeSpec, StoreError, StoreShop
 from passiton.core.program_settings import FriendOfferSpec
 
@@ -25,6 +25,7 @@ class FakeStore:
     deactivated: set[str] = field(default_factory=set)
     orders: list[OrderState] = field(default_factory=list)
     webhooks_registered: int = 0
+    facts: ShopFacts = field(default_factory=ShopFacts)
     calls: int = 0
     fail_next: list[StoreError] = field(default_factory=list)
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
@@ -69,6 +70,10 @@ class FakeStore:
     def register_webhooks(self) -> None:
         self._call()
         self.webhooks_registered += 1
+
+    def shop_facts(self) -> ShopFacts:
+        self._call()
+        return self.facts
 
     def has_usable_code(self, code: str) -> bool:
         key = code.upper()

@@ -7,11 +7,12 @@ signs up here, connects stores with wc-auth, and the companion plugin talks to u
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import ForeignKey, Index, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from passiton.core.models import Base, utcnow
+from passiton.core.models import Base, _enum, utcnow
 
 
 class Merchant(Base):
@@ -51,17 +52,52 @@ class LoginFailure(Base):
     failed_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class GrantStatus(StrEnum):
+    STARTED = "started"
+    """The merchant was sent to the store; no key has come back yet."""
+    VERIFYING = "verifying"
+    """The store sent a key; a task is checking that it works against that store."""
+    CONNECTED = "connected"
+    REFUSED = "refused"
+
+
+class OldKeyStatus(StrEnum):
+    REVOKING = "revoking"
+    """The companion plugin is being asked to delete the replaced key."""
+    REVOKED = "revoked"
+    REMOVE_BY_HAND = "remove_by_hand"
+    """No plugin answered: the merchant must delete the key in WooCommerce themselves."""
+
+
 class ConnectRequest(Base):
-    """A one-time wc-auth state: binds the unsigned key callback to a merchant and a store URL."""
+    """A one-time wc-auth state: binds the unsigned key callback to a merchant and a store URL.
+
+    The callback only records the key it brings (sealed) and answers; nothing is linked until
+    a task has proven the key works against that store URL (see `GrantStatus`).
+    """
 
     __tablename__ = "woocommerce_connect_requests"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     state_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    merchant_id: Mapped[int] = mapped_column(ForeignKey("merchants.id", ondelete="CASCADE"))
+    merchant_id: Mapped[int] = mapped_column(
+        ForeignKey("merchants.id", ondelete="CASCADE"), index=True
+    )
     store_url: Mapped[str] = mapped_column(String(255))
     expires_at: Mapped[datetime] = mapped_column()
     used_at: Mapped[datetime | None] = mapped_column(default=None)
+    status: Mapped[GrantStatus] = mapped_column(
+        _enum(GrantStatus), default=GrantStatus.STARTED, server_default=GrantStatus.STARTED.value
+    )
+    sealed_grant: Mapped[bytes | None] = mapped_column(LargeBinary, default=None)
+    """The granted key pair, encrypted, only while it is being verified."""
+    refusal: Mapped[str | None] = mapped_column(String(255), default=None)
+    shop_id: Mapped[int | None] = mapped_column(
+        ForeignKey("shops.id", ondelete="SET NULL"), default=None
+    )
+    old_key_id: Mapped[str | None] = mapped_column(String(32), default=None)
+    """The store's id of the key this connect replaced, which WooCommerce keeps valid."""
+    old_key_status: Mapped[OldKeyStatus | None] = mapped_column(_enum(OldKeyStatus), default=None)
 
 
 class PluginKey(Base):

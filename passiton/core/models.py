@@ -101,6 +101,12 @@ class Shop(Base):
     domain: Mapped[str] = mapped_column(String(255))
     name: Mapped[str] = mapped_column(String(255), default="")
     currency: Mapped[str] = mapped_column(String(3), default="USD")
+    locale: Mapped[str] = mapped_column(String(35), default="en", server_default="en")
+    """The store's primary language (BCP 47), for shoppers whose own language is not known."""
+    timezone: Mapped[str] = mapped_column(String(64), default="UTC", server_default="UTC")
+    contact_email: Mapped[str] = mapped_column(String(255), default="", server_default="")
+    facts_refreshed_at: Mapped[datetime | None] = mapped_column(default=None)
+    """When the store last told us its name, currency, language and time zone."""
     status: Mapped[ShopStatus] = mapped_column(_enum(ShopStatus), default=ShopStatus.ACTIVE)
     credentials: Mapped[bytes | None] = mapped_column(LargeBinary, default=None)
     """Encrypted by the composition root; the core never reads it."""
@@ -406,3 +412,23 @@ class DataExport(Base):
     shop_id: Mapped[int] = mapped_column(ForeignKey("shops.id", ondelete="CASCADE"), index=True)
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
     requested_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class EmailKeyCollision(Base):
+    """A row whose e-mail key, re-computed by a stricter normaliser, was already another row's.
+
+    Written by migration 0007 instead of failing it: the row lost its key (it is no longer
+    found by address) and the merchant decides whether the two are one person. Ids only, no
+    address: the pair stays readable after either person is redacted.
+    """
+
+    __tablename__ = "email_key_collisions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    shop_id: Mapped[int | None] = mapped_column(
+        ForeignKey("shops.id", ondelete="CASCADE"), default=None, index=True
+    )
+    table_name: Mapped[str] = mapped_column(String(64))
+    row_id: Mapped[int] = mapped_column(BigInteger)
+    kept_row_id: Mapped[int] = mapped_column(BigInteger)
+    found_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -9,7 +9,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Protocol
 
-from passiton.core.events import Event, OrderState
+from passiton.core.events import Event, OrderState, ShopFacts
 from passiton.core.program_settings import FriendOfferSpec
 
 
@@ -79,6 +79,10 @@ class StorePort(Protocol):
 
     def register_webhooks(self) -> None:
         """Create or repair the webhook subscriptions the program needs."""
+        ...
+
+    def shop_facts(self) -> ShopFacts:
+        """The store's name, currency, primary language, time zone and contact e-mail."""
         ...
 
 

@@ -22,6 +22,7 @@ from passiton.sandbox.shopify_admin import Bucket, ShopifyAdmin
 from passiton.sandbox.shopify_oauth import OAuthError, ShopifyApp
 from passiton.sandbox.wc_auth import wc_auth_blueprint
 from passiton.sandbox.webhook_sender import Transport
+from passiton.sandbox.woocommerce_identity import site_index_blueprint
 from passiton.sandbox.woocommerce_rest import woocommerce_blueprint
 from passiton.sandbox.woocommerce_site import WooSite
 from passiton.sandbox.woocommerce_store import WooBuyer, WooOrder, WooStoreData
@@ -182,5 +183,6 @@ class Sandbox:
             return jsonify({"code": "rest_no_route", "message": "No route was found"}), 404
 
         app.register_blueprint(woocommerce_blueprint(self.woo_site))
+        app.register_blueprint(site_index_blueprint(self.woo_site))
         app.register_blueprint(wc_auth_blueprint(self.woo_site))
         return app

@@ -61,6 +61,12 @@ class ShopifyShop:
     """One sandbox shop: discounts, orders, webhook subscriptions, its bucket and call log."""
 
     domain: str
+    name: str = "Atelier Anna"
+    currency: str = "EUR"
+    locales: tuple[str, ...] = ("de", "en")
+    """Published languages, the primary first (Shopify's `shopLocales`)."""
+    timezone: str = "Europe/Berlin"
+    contact_email: str = "hallo@atelier-anna.example"
     discounts: ShopifyDiscounts = field(default_factory=ShopifyDiscounts)
     orders: dict[int, ShopifyOrder] = field(default_factory=dict)
     webhooks: list[tuple[str, str]] = field(default_factory=list)
@@ -155,7 +161,28 @@ class ShopifyAdmin:
             "webhookSubscriptions": lambda v: _webhooks(shop, v),
             "webhookSubscriptionCreate": lambda v: _webhook_create(shop, v),
             "orders": lambda v: _orders(shop, v),
+            "shop": lambda v: _shop(shop),
+            "shopLocales": lambda v: _shop_locales(shop),
         }
+
+
+def _shop(shop: ShopifyShop) -> dict[str, Any]:
+    """`shop { name currencyCode ianaTimezone contactEmail primaryDomain { host } }`."""
+    return {
+        "shop": {
+            "name": shop.name,
+            "currencyCode": shop.currency,
+            "ianaTimezone": shop.timezone,
+            "contactEmail": shop.contact_email,
+            "primaryDomain": {"host": shop.domain},
+        }
+    }
+
+
+def _shop_locales(shop: ShopifyShop) -> dict[str, Any]:
+    """`shopLocales(published: true) { locale primary }`: Shopify marks exactly one primary."""
+    nodes = [{"locale": tag, "primary": i == 0} for i, tag in enumerate(shop.locales)]
+    return {"shopLocales": nodes}
 
 
 def _webhooks(shop: ShopifyShop, variables: dict[str, Any]) -> dict[str, Any]:

@@ -37,8 +37,8 @@ class ShopifyOrder:
     financial_status: str = "paid"
     cancelled_at: datetime | None = None
     refunds: list[tuple[int, Decimal]] = field(default_factory=list)
-    currency: str = "USD"
-    """The shop's currency; the sandbox buyer pays in it too (presentment = shop money)."""
+    currency: str = "EUR"
+    """The shop's currency (`currencyCode` of the sandbox shop); the buyer pays in it too."""
 
     @property
     def refunded(self) -> Decimal:

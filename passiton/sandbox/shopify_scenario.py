@@ -58,7 +58,7 @@ class ShopifyScenario(Story[Buyer, int]):
         self.say("   (one created with the discount, the rest bulk-added asynchronously).")
 
     def referrer_buys(self) -> str:
-        self.say("2. Anna buys a ring for 120.00; Shopify sends orders/paid.")
+        self.say(f"2. Anna buys a ring for 120.00 {self.currency}; Shopify sends orders/paid.")
         order = self.sandbox.shopify.place_order(SHOP, ANNA, Decimal("120.00"))
         self.deliver("orders/paid", order_webhook_body(order))
         data = storefront.widget(self.web, SHOP, ANNA.customer_id, self.secret)
@@ -77,7 +77,10 @@ class ShopifyScenario(Story[Buyer, int]):
 
     def friend_buys(self, friend: Buyer, code: str) -> int:
         order = self.sandbox.shopify.place_order(SHOP, friend, Decimal("80.00"), (code,))
-        self.say(f"4. {friend.first_name} pays 80.00 with {code}; Shopify sends orders/paid.")
+        self.say(
+            f"4. {friend.first_name} pays 80.00 {self.currency} with {code}; "
+            "Shopify sends orders/paid."
+        )
         self.deliver("orders/paid", order_webhook_body(order))
         return order.order_id
 
@@ -98,7 +101,10 @@ class ShopifyScenario(Story[Buyer, int]):
         assert discount is not None
         customers = discount.spec.get("context", {}).get("customers", {}).get("add")
         expect(customers == [f"gid://shopify/Customer/{ANNA.customer_id}"], "reward not hers")
-        self.say(f"   Reward code {code} ({answer['reward']['amount']}) now exists on the store,")
+        self.say(
+            f"   Reward code {code} ({answer['reward']['amount']} {self.currency}) "
+            "now exists on the store,"
+        )
         self.say("   single use and restricted to Anna's customer account.")
         self.outcome.reward_codes.append(code)
         self.expect_balance(0, 500, "the redemption debits 500 points")

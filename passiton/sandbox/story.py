@@ -74,6 +74,8 @@ class Story(ABC, Generic[Friend, Order]):
     outcome: Outcome = field(default_factory=Outcome)
     sender: WebhookSender = field(init=False)
     """Whatever sends this platform's webhooks (and counts the lost ones); set by each story."""
+    currency: str = field(default="", init=False)
+    """The store's currency, as the store told Passiton after the install."""
 
     @property
     @abstractmethod
@@ -98,6 +100,7 @@ class Story(ABC, Generic[Friend, Order]):
     def run(self) -> Outcome:
         """Every step in order; raises ScenarioFailed when an expectation does not hold."""
         self.install()
+        self.tell_identity()
         link = self.referrer_buys()
         codes = [self.friend_claims(link, friend) for friend in self.friends]
         orders = [
@@ -141,6 +144,29 @@ class Story(ABC, Generic[Friend, Order]):
         later = datetime.now(UTC) + RETURN_WINDOW_PASSED
         approved = self.runtime.db.run(lambda s: approvals.approve_due(s, later))
         self.say(f"{step}. 31 days later the return window has passed: {approved} credit approved.")
+
+    def tell_identity(self) -> None:
+        """What the store said it is, asked by a task after the install (not the host name)."""
+        shop_id = self.shop_id()
+        expect(shop_id is not None, "the shop is not installed")
+        self.settle(
+            lambda: self._shop().facts_refreshed_at is not None,
+            "learn the store's name and currency",
+            lambda: self.runtime.tasks.refresh_shop_facts(shop_id),
+        )
+        shop = self._shop()
+        self.currency = shop.currency
+        self.say(
+            f'   The store says it is "{shop.name}": prices in {shop.currency}, '
+            f"language {shop.locale}, time zone {shop.timezone}."
+        )
+
+    def _shop(self) -> Shop:
+        with self.runtime.db.sessions() as session:
+            shop = session.scalar(select(Shop).where(Shop.domain == self.domain))
+            expect(shop is not None, "the shop is not installed")
+            assert shop is not None
+            return shop
 
     def expect_balance(self, pending: int, available: int, why: str) -> None:
         have = self.balance()

@@ -8,6 +8,7 @@ from typing import Any
 from flask import Blueprint, Response, jsonify, request
 
 from passiton.sandbox.woocommerce_auth import Refusal, RestCall
+from passiton.sandbox.woocommerce_identity import add_identity_routes
 from passiton.sandbox.woocommerce_site import WooSite
 from passiton.sandbox.woocommerce_store import CouponRefused, gmt, order_body
 
@@ -128,6 +129,7 @@ def woocommerce_blueprint(site: WooSite) -> Blueprint:
             return error(404, "woocommerce_rest_webhook_invalid_id", "Invalid ID.")
         return jsonify({k: hook[k] for k in WEBHOOK_FIELDS})
 
+    add_identity_routes(bp, site)
     return bp
 
 

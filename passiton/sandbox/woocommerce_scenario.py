@@ -58,10 +58,16 @@ class WooCommerceScenario(Story[WooBuyer, WooOrder]):
         store = self.sandbox.url
         self.say(f"1. The merchant signs up on Passiton and connects the store at {store}.")
         woo.sign_up(self.web, *MERCHANT)
-        account = woo.connect_store(self.web, store)
-        expect(self.shop_id() is not None, "the store is not connected after approving")
+        woo.connect_store(self.web, store)
+        self.settle(
+            lambda: self.shop_id() is not None,
+            "connect the store",
+            self.runtime.tasks.sweep_woocommerce_grants,
+        )
+        account = self.web.get("/account").get_data(as_text=True)
         self.say('   They approved a read/write key for "Passiton" on the store (wc-auth);')
-        self.say("   the store POSTed it to Passiton's callback and sent them back to Passiton.")
+        self.say("   the store POSTed it to Passiton's callback and sent them back to Passiton,")
+        self.say("   which proved the key with a REST call to the store before linking it.")
         self.settle(self._webhooks_ready, "register webhooks", self.runtime.tasks.check_webhooks)
         expect(all(s == 200 for _, s in self.sender.pings), "a webhook ping was not answered 200")
         self.say(f"   Passiton registered {len(TOPICS)} webhooks with a secret of its own:")
@@ -78,7 +84,10 @@ class WooCommerceScenario(Story[WooBuyer, WooOrder]):
         self.plugin = CompanionPlugin(self.web.application.test_client(), settings)
 
     def referrer_buys(self) -> str:
-        self.say("2. Anna buys a ring for 120.00; WooCommerce sends order.created + order.updated.")
+        self.say(
+            f"2. Anna buys a ring for 120.00 {self.currency}; "
+            "WooCommerce sends order.created + order.updated."
+        )
         self.notify(self.checkout(ANNA, Decimal("120.00")), PAID)
         data = self.plugin.refer_a_friend(ANNA)
         link = str(data["referral_code"])
@@ -97,7 +106,7 @@ class WooCommerceScenario(Story[WooBuyer, WooOrder]):
     def friend_buys(self, friend: WooBuyer, code: str) -> WooOrder:
         order = self.checkout(friend, Decimal("80.00"), code)
         self.say(
-            f"4. {friend.first_name} pays 80.00 with {code}; "
+            f"4. {friend.first_name} pays 80.00 {self.currency} with {code}; "
             "WooCommerce sends order.created + order.updated."
         )
         self.notify(order, PAID)

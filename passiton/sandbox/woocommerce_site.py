@@ -20,6 +20,7 @@ from passiton.sandbox.clock import SandboxClock
 from passiton.sandbox.faults import FaultInjector
 from passiton.sandbox.webhook_sender import Transport, WebhookSender, requests_transport
 from passiton.sandbox.woocommerce_auth import ApiKeys
+from passiton.sandbox.woocommerce_identity import WooIdentity
 from passiton.sandbox.woocommerce_store import WooBuyer, WooOrder, WooStoreData, order_body
 
 ADMIN_USER = 1
@@ -54,6 +55,7 @@ class WooSite:
         keys: tuple[str, str],
     ) -> None:
         self.data = WooStoreData()
+        self.identity = WooIdentity()
         self.lock = threading.RLock()
         self.calls: Counter[str] = Counter()
         self.keys = ApiKeys()

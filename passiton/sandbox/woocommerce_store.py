@@ -17,8 +17,9 @@ from typing import Any
 
 ALREADY_EXISTS = "woocommerce_rest_coupon_code_already_exists"
 WEBHOOK_EDITABLE = ("name", "status", "secret", "delivery_url")
-STORE_CURRENCY = "USD"
-"""The store's currency, which its orders are placed in (no multi-currency plugin here)."""
+STORE_CURRENCY = "EUR"
+"""The store's currency (`WooIdentity.currency`), which its orders are placed in: no
+multi-currency plugin here."""
 COUPON_SETTERS = frozenset(
     {
         "code",

@@ -55,11 +55,17 @@ def sign_up(web: FlaskClient, email: str, password: str) -> None:
 def connect_store(web: FlaskClient, store_url: str) -> str:
     """Connect: Passiton → the store's approval page → approve → back on the account page.
 
-    Approving makes the store POST the key to Passiton's callback before it redirects, so
-    by the time the merchant is back, Passiton holds the key. Returns the account page.
+    The account page's form POSTs with the CSRF token. Approving makes the store POST the key
+    to Passiton's callback before it redirects; Passiton answers at once and a task proves the
+    key with a REST call to the store before linking it. Returns the account page.
     """
-    started = web.get("/woocommerce/connect", query_string={"store_url": store_url})
-    expect(started.status_code == 302, f"/woocommerce/connect answered {started.status_code}")
+    form = CSRF_FIELD.search(web.get("/account").get_data(as_text=True))
+    expect(form is not None, "the account page has no connect form with a CSRF token")
+    assert form is not None
+    started = web.post(
+        "/woocommerce/connect", data={"store_url": store_url, "csrf_token": form.group(1)}
+    )
+    expect(started.status_code == 303, f"/woocommerce/connect answered {started.status_code}")
     page = requests.get(started.headers["Location"], timeout=5)
     expect(page.status_code == 200, f"the store's approval page answered {page.status_code}")
     approve = APPROVE_LINK.search(page.text)

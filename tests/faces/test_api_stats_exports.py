@@ -35,7 +35,7 @@ def _shop_with_history(
     converted_referral(runtime, one.shop_id, anna, "f1@example.com", "1", "100.00")
     converted_referral(runtime, one.shop_id, anna, "f2@example.com", "2", "50.50")
     converted_referral(runtime, one.shop_id, ben, "f3@example.com", "3", "20.00")
-    claim(runtime, one.shop_id, ben, "=cmd()@example.com")
+    claim(runtime, one.shop_id, ben, "=cmd@example.com")
     for _ in range(3):
         client.get(f"/r/{anna}")
     zed = referrer(runtime, two.shop_id, "zed@example.com", "Zed")
@@ -158,7 +158,7 @@ def test_referrals_csv_has_this_shops_rows_and_defuses_formulas(
         "f1@example.com",
         "f2@example.com",
         "f3@example.com",
-        "'=cmd()@example.com",
+        "'=cmd@example.com",
     ]
     assert rows[1]["order_subtotal"] == "50.50"
 

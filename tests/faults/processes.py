@@ -38,8 +38,12 @@ def gunicorn(
     workers: int = 3,
     threads: int = 4,
     app: str = "passiton.app.factory:create_app()",
+    worker_class: str = "gthread",
 ) -> Iterator[str]:
-    """Serve `app` (by default Passiton's create_app()) on a free port; yield its base URL."""
+    """Serve `app` (by default Passiton's create_app()) on a free port; yield its base URL.
+
+    `worker_class="gevent"` is what `passiton serve` runs (threads then do not apply).
+    """
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     with tempfile.TemporaryFile() as log:
@@ -53,7 +57,7 @@ def gunicorn(
                 "--workers",
                 str(workers),
                 "--worker-class",
-                "gthread",
+                worker_class,
                 "--threads",
                 str(threads),
                 "--no-control-socket",

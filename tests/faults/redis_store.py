@@ -11,7 +11,7 @@ from datetime import datetime
 
 import redis
 
-from passiton.core.events import OrderState
+from passiton.core.events import OrderState, ShopFacts
 from passiton.core.ports import BulkCodesResult, RestrictedCodeSpec, StoreShop
 from passiton.core.program_settings import FriendOfferSpec
 
@@ -46,6 +46,10 @@ class RedisStore:
 
     def register_webhooks(self) -> None:
         time.sleep(self._delay)
+
+    def shop_facts(self) -> ShopFacts:
+        time.sleep(self._delay)
+        return ShopFacts()
 
     def _create(self, key: str, value: str) -> None:
         self._redis.hincrby(f"{self._prefix}:requests", key, 1)

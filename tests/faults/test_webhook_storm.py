@@ -1,9 +1,10 @@
 """A storm of signed Shopify deliveries into a real gunicorn (several workers) on PostgreSQL.
 
 10,000 deliveries, about 30 % of them repeats, shuffled so that refunds often arrive before their
-order and old snapshots after new ones, sent over 16 connections. gunicorn (three processes)
-records them; two task worker processes apply them from the Redis queue meanwhile, in whatever
-order their threads take them. Once the queue has drained, the ledger must come out exactly as
+order and old snapshots after new ones, sent over 16 connections. gunicorn (three gevent
+processes, as `passiton serve` runs them, so psycopg cooperates with gevent here) records them;
+two task worker processes apply them from the Redis queue meanwhile, in whatever order their
+threads take them. Once the queue has drained, the ledger must come out exactly as
 the reference model computes from each order's final state.
 """
 
@@ -54,7 +55,7 @@ def test_storm_of_duplicated_reordered_deliveries_credits_exactly_the_reference(
         with (
             task_worker(env, threads=2),
             task_worker(env, threads=2),
-            gunicorn(env, workers=3) as base,
+            gunicorn(env, workers=3, worker_class="gevent") as base,
         ):
 
             def send(session: requests.Session, delivery: Delivery) -> str:

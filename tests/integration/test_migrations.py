@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from alembic.script import ScriptDirectory
-from sqlalchemy import create_engine, inspect
+from sqlalchemy import create_engine, inspect, text
 
 from passiton.app import migrate
 from passiton.core.models import Base
@@ -35,3 +35,31 @@ def test_upgrade_is_repeatable(tmp_path: object) -> None:
     migrate.upgrade(url)
     migrate.upgrade(url)
     migrate.check(url)
+
+
+def test_shops_from_before_0009_keep_their_currency_until_their_store_is_asked(
+    postgres: PostgresServer,
+) -> None:
+    url = postgres.create_database("shop_identity_backfill")
+    migrate.upgrade(url, "0005")
+    engine = create_engine(url)
+    try:
+        with engine.begin() as connection:
+            connection.execute(
+                text(
+                    "INSERT INTO shops (platform, domain, name, currency, status, installed_at)"
+                    " VALUES ('woocommerce', 'https://old.example', 'old.example', 'GBP',"
+                    " 'active', now())"
+                )
+            )
+        migrate.upgrade(url)
+        with engine.connect() as connection:
+            row = connection.execute(
+                text(
+                    "SELECT name, currency, locale, timezone, contact_email, facts_refreshed_at"
+                    " FROM shops"
+                )
+            ).one()
+    finally:
+        engine.dispose()
+    assert tuple(row) == ("old.example", "GBP", "en", "UTC", "", None)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from passiton.core.events import ShopFacts
 from passiton.core.fake_store import FakeStoreDirectory
-from passiton.core.models import Platform
+from passiton.core.models import Platform, Shop
+from passiton.core.ports import StoreShop
 from passiton.core.services.shops import install_shop, uninstall_shop
 from tests.conftest import RuntimeFactory
 
@@ -34,3 +36,37 @@ def test_webhook_check_repairs_active_woocommerce_shops_only(
         name: stores.stores[i].webhooks_registered for name, i in ids.items() if i in stores.stores
     }
     assert registered == {"woo": 1}
+
+
+def test_daily_facts_refresh_asks_active_woocommerce_stores_only(
+    make_runtime: RuntimeFactory, sqlite_url: str
+) -> None:
+    stores = FakeStoreDirectory()
+    runtime = make_runtime(sqlite_url, stores=stores)
+    ids = {}
+    for name, platform in [
+        ("woo", Platform.WOOCOMMERCE),
+        ("woo-gone", Platform.WOOCOMMERCE),
+        ("shopify", Platform.SHOPIFY),
+    ]:
+        ids[name] = runtime.db.run(
+            lambda s, n=name, p=platform: (
+                install_shop(  # type: ignore[misc]
+                    s, platform=p, domain=f"https://{n}.example", name=n
+                ).id
+            )
+        )
+        stores.store_for(StoreShop(ids[name], platform.value, f"https://{name}.example", "USD"))
+        stores.stores[ids[name]].facts = ShopFacts(name="Atelier Anna", currency="EUR")
+    runtime.db.run(lambda s: uninstall_shop(s, ids["woo-gone"]))
+
+    runtime.tasks.refresh_all_facts.call_local()
+
+    with runtime.db.sessions() as session:
+        shops = {n: session.get(Shop, i) for n, i in ids.items()}
+        named = {n: (s.name, s.currency) for n, s in shops.items() if s is not None}
+    assert named == {
+        "woo": ("Atelier Anna", "EUR"),
+        "woo-gone": ("woo-gone", "USD"),
+        "shopify": ("shopify", "USD"),
+    }

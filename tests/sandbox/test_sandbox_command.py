@@ -66,22 +66,33 @@ def test_the_woocommerce_story_connects_refers_refunds_and_redeems(tmp_path: Pat
     assert output.rstrip().endswith("All expectations held.")
 
 
+def test_the_sandbox_stores_are_named_and_priced_as_they_say(tmp_path: Path) -> None:
+    code, output = run(tmp_path)
+
+    assert code == 0, output
+    identity = 'The store says it is "Atelier Anna": prices in EUR, language {}'
+    assert identity.format("de,") in output
+    assert identity.format("de-DE,") in woocommerce_part(output)
+    assert "2. Anna buys a ring for 120.00 EUR" in woocommerce_part(output)
+    assert "USD" not in output
+
+
 def test_with_faults_the_run_still_converges(tmp_path: Path) -> None:
-    code, output = run(tmp_path, "--faults", "--seed", "7")
+    code, output = run(tmp_path, "--faults", "--seed", "9")
     assert code == 0, output
     assert "Faults on: 20% of store calls fail" in output
     assert "balance Anna: 0 pending, 500 available" in output
-    # Seed 7 makes the store fail calls and lose webhooks; the catch-up still got there.
+    # Seed 9 makes the store fail calls and lose webhooks; the catch-up still got there.
     assert "faults injected: 0" not in output
     assert "dropped: 0" not in output
     assert "All expectations held." in output
 
 
 def test_with_faults_the_woocommerce_story_still_converges(tmp_path: Path) -> None:
-    code, output = run(tmp_path, "--platform", "woocommerce", "--faults", "--seed", "7")
+    code, output = run(tmp_path, "--platform", "woocommerce", "--faults", "--seed", "9")
     assert code == 0, output
     story = woocommerce_part(output)
-    # Seed 7 fails store calls (webhook registration, coupons) and loses the refund's only
+    # Seed 9 fails store calls (webhook registration, coupons) and loses the refund's only
     # delivery: the webhook check, the sweep and reconciliation through /orders catch up.
     assert "faults injected: 0" not in story
     assert "(the sandbox dropped order.updated; reconciliation pulls the order)" in story
@@ -105,7 +116,8 @@ def test_a_woocommerce_store_that_always_fails_makes_the_run_fail(
     monkeypatch.setattr(command, "FAULT_RATE", 1.0)
     code, output = run(tmp_path, "--platform", "woocommerce", "--faults")
     assert code == 1
-    assert "expectation failed: could not register webhooks" in output
+    # The first store call is the check of the granted key: nothing is linked without it.
+    assert "expectation failed: could not connect the store" in output
     assert "All expectations held." not in output
 
 
@@ -119,4 +131,4 @@ def test_a_client_that_signs_woocommerce_calls_wrongly_makes_the_run_fail(
     monkeypatch.setattr(OAuth, "generate_oauth_signature", unsigned)
     code, output = run(tmp_path, "--platform", "woocommerce")
     assert code == 1
-    assert "expectation failed: could not register webhooks" in output
+    assert "expectation failed: could not connect the store" in output

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from decimal import Decimal
 
+import pytest
 from sqlalchemy import select
 
 from passiton.app.database import Database
@@ -99,6 +100,23 @@ def test_self_referral_by_customer_id_is_rejected(
     assert (rejected.status, rejected.review_reason) == (
         ReferralStatus.REJECTED,
         "self_referral_customer",
+    )
+    assert balances(any_db, anna.id) == (0, 0)
+
+
+@pytest.mark.parametrize(
+    "variant",
+    ["anna@example.com.", '"anna"@example.com', "an\u200bna@example.com", "ANNA@EXAMPLE.COM\ufeff"],
+)
+def test_self_referral_through_a_variant_of_the_referrers_address_is_rejected(
+    any_db: Database, shop_id: int, anna: Customer, variant: str
+) -> None:
+    result = claim(any_db, shop_id, anna, "other-address@example.com")
+    deliver(any_db, shop_id, OrderChanged(order(codes=(result.code,), email=variant)))
+    rejected = referral(any_db, result.referral_id)
+    assert (rejected.status, rejected.review_reason) == (
+        ReferralStatus.REJECTED,
+        "self_referral_email",
     )
     assert balances(any_db, anna.id) == (0, 0)
 

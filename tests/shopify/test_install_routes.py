@@ -41,7 +41,9 @@ def test_install_redirects_to_shopify_with_our_scopes_and_callback(web: FlaskCli
     query = parse_qs(target.query)
     assert (target.netloc, target.path) == (SHOP, "/admin/oauth/authorize")
     assert query["client_id"] == [CLIENT_ID]
-    assert query["scope"] == ["read_orders,read_customers,write_discounts,write_app_proxy"]
+    assert query["scope"] == [
+        "read_orders,read_customers,write_discounts,write_app_proxy,read_locales"
+    ]
     assert query["redirect_uri"] == ["http://passiton.test/shopify/callback"]
     assert query["state"][0]
 
@@ -91,9 +93,10 @@ def test_callback_installs_the_shop_with_sealed_expiring_credentials(
     assert held is not None
     assert (held.access_token, held.refresh_token) == ("shpat_installed", "shprt_installed")
     assert held.expires_at is not None
-    # The pool was filled after the commit, by the task.
+    # The pool was filled after the commit, by the task; another task asked who the shop is.
     assert stores.stores[shop.id].friend_codes
     assert row_count(shopify_runtime, FriendCode) > 0
+    assert shop.facts_refreshed_at is not None
 
 
 @responses.activate

@@ -49,6 +49,13 @@ def test_toml_topics_match_the_ones_registered_over_the_api(manifest: dict[str, 
     assert as_api_enum == set(API_TOPICS)
 
 
+def test_the_app_asks_for_the_shops_languages_and_hears_of_its_changes(
+    manifest: dict[str, Any],
+) -> None:
+    assert "read_locales" in manifest["access_scopes"]["scopes"].split(",")
+    assert "shop/update" in subscribed(manifest, "topics")
+
+
 def test_every_subscription_delivers_to_the_shopify_receiver(manifest: dict[str, Any]) -> None:
     assert {s["uri"] for s in manifest["webhooks"]["subscriptions"]} == {"/webhooks/shopify"}
 

@@ -8,6 +8,7 @@ import pytest
 import responses
 
 from passiton.connectors.shopify.store import API_TOPICS, ShopifyStore
+from passiton.core.events import ShopFacts
 from passiton.core.ports import RestrictedCodeSpec, StoreError
 from passiton.core.program_settings import DiscountType, FriendOfferSpec
 from tests.shopify.admin_api import FakeAdminApi, MemoryCredentials, admin_client, credentials
@@ -269,3 +270,51 @@ def test_unreadable_pulled_order_is_a_permanent_store_error() -> None:
         list(make_store(api).orders_modified_since(datetime(2026, 11, 1, tzinfo=UTC)))
 
     assert refused.value.retryable is False
+
+
+SHOP_NODE = {
+    "shop": {
+        "name": "Atelier Anna",
+        "currencyCode": "EUR",
+        "ianaTimezone": "Europe/Berlin",
+        "contactEmail": "hallo@atelier-anna.example",
+        "primaryDomain": {"host": "atelier-anna.example"},
+    }
+}
+
+
+@responses.activate
+def test_shop_facts_come_from_the_shop_query_and_the_primary_shop_locale() -> None:
+    api = FakeAdminApi()
+    api.answer("ShopFacts", SHOP_NODE)
+    api.answer(
+        "ShopLocales",
+        {"shopLocales": [{"locale": "en", "primary": False}, {"locale": "de", "primary": True}]},
+    )
+
+    facts = make_store(api).shop_facts()
+
+    assert facts == ShopFacts(
+        name="Atelier Anna",
+        currency="EUR",
+        locale="de",
+        timezone="Europe/Berlin",
+        contact_email="hallo@atelier-anna.example",
+    )
+
+
+@responses.activate
+def test_shop_facts_without_read_locales_keep_the_language_unknown() -> None:
+    # A shop installed before read_locales was asked for: Shopify denies the field until the
+    # merchant re-consents.
+    api = FakeAdminApi()
+    api.answer("ShopFacts", SHOP_NODE)
+    denied = {
+        "message": "Access denied for shopLocales field.",
+        "extensions": {"code": "ACCESS_DENIED"},
+    }
+    api.answer("ShopLocales", {"errors": [denied], "data": None})
+
+    facts = make_store(api).shop_facts()
+
+    assert (facts.name, facts.currency, facts.locale) == ("Atelier Anna", "EUR", None)

@@ -91,6 +91,34 @@ def test_friend_order_with_claimed_code_credits_the_referrer_pending_points(
         assert referrer.points_pending == referral.points_pending > 0
 
 
+SHOP_UPDATE = {
+    "id": 690933842,
+    "name": "Atelier Anna",
+    "email": "owner@atelier-anna.example",
+    "customer_email": "hallo@atelier-anna.example",
+    "domain": "atelier-anna.example",
+    "myshopify_domain": SHOP,
+    "currency": "EUR",
+    "primary_locale": "de",
+    "iana_timezone": "Europe/Berlin",
+    "timezone": "(GMT+01:00) Europe/Berlin",
+    "money_format": "{{amount_with_comma_separator}} €",
+}
+
+
+def test_shop_update_applies_the_name_currency_language_and_time_zone(
+    web: FlaskClient, shopify_runtime: Runtime, shop_id: int
+) -> None:
+    status, _ = post(web, SHOP_UPDATE, "shop/update")
+
+    assert status == 200
+    with shopify_runtime.db.sessions() as session:
+        shop = session.get(Shop, shop_id)
+        assert shop is not None
+        facts = (shop.name, shop.currency, shop.locale, shop.timezone, shop.contact_email)
+    assert facts == ("Atelier Anna", "EUR", "de", "Europe/Berlin", "hallo@atelier-anna.example")
+
+
 def test_bad_signature_is_refused_and_changes_nothing(
     web: FlaskClient, shopify_runtime: Runtime, shop_id: int
 ) -> None:

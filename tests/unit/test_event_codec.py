@@ -47,6 +47,7 @@ EXAMPLES: list[ev.Event] = [
     ev.ShopRedactRequested(),
     ev.AppUninstalled(),
     ev.ScopesUpdated(scopes=("read_orders", "write_discounts")),
+    ev.ShopUpdated(ev.ShopFacts(name="Atelier Anna", currency="EUR", locale="de")),
 ]
 
 

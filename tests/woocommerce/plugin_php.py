@@ -138,3 +138,40 @@ class StoreVisit:
         assert isinstance(done, dict)
         self.transients = dict(done["transients"])
         return done
+
+
+JOURNEY = PHP_DIR / "shopper_journey.php"
+LIFECYCLE = PHP_DIR / "plugin_lifecycle.php"
+
+
+def shopper_journey(
+    steps: list[list[Any]], cookies: dict[str, str] | None = None, coupons: list[str] | None = None
+) -> dict[str, Any]:
+    """A shopper's requests to a store running the plugin (php/shopper_journey.php).
+
+    Steps: `["visit", {query}]`, `["add_to_cart", product_id]`, `["checkout", "block" | "classic"]`.
+    The store has the coupons in `coupons` (lower-cased, as WooCommerce stores them).
+    """
+    payload = {"cookies": cookies or {}, "coupons": coupons or [], "steps": steps}
+    done = _run(JOURNEY, payload)
+    assert isinstance(done, dict)
+    return done
+
+
+def plugin_lifecycle(request: str, options: dict[str, Any] | None = None) -> dict[str, Any]:
+    """One request in the plugin's life: "activate", "load" or "deactivate"."""
+    done = _run(LIFECYCLE, {"request": request, "options": options or {}})
+    assert isinstance(done, dict)
+    return done
+
+
+PRIVACY_REQUEST = PHP_DIR / "privacy_request.php"
+
+
+def privacy_request(
+    tool: str, email: str, options: dict[str, Any], user: dict[str, Any] | None
+) -> dict[str, Any]:
+    """WordPress's Tools → Export/Erase Personal Data for `email`, through the plugin."""
+    done = _run(PRIVACY_REQUEST, {"tool": tool, "email": email, "options": options, "user": user})
+    assert isinstance(done, dict)
+    return done

@@ -19,9 +19,16 @@ STORE_URL = "https://shop.example"
 API = f"{STORE_URL}/wp-json/wc/v3"
 
 
-def mock_store(mock: responses.RequestsMock) -> None:
-    """A store with no webhooks yet that accepts every coupon and has no orders to pull."""
-    mock.get(f"{API}/webhooks", json=[], headers={"X-WP-TotalPages": "1"})
+def mock_store(mock: responses.RequestsMock, keys: frozenset[str] | None = None) -> None:
+    """A store with no webhooks yet that accepts every coupon and has no orders to pull.
+
+    With `keys`, only those consumer keys authenticate the webhook list (which the key check
+    reads); without, any key does.
+    """
+    if keys is None:
+        mock.get(f"{API}/webhooks", json=[], headers={"X-WP-TotalPages": "1"})
+    else:
+        mock.add_callback(responses.GET, f"{API}/webhooks", callback=_keyed_list(keys))
     mock.post(f"{API}/webhooks", json={"id": 1}, status=201)
     mock.get(f"{API}/orders", json=[], headers={"X-WP-TotalPages": "1"})
     mock.post(f"{API}/coupons", json={"id": 501}, status=201)
@@ -40,6 +47,18 @@ def _batch(request: PreparedRequest) -> tuple[int, dict[str, str], str]:
 
 def _utc(expires: str | None) -> str | None:
     return expires.removesuffix("Z") if expires else None
+
+
+def _keyed_list(keys: frozenset[str]) -> Any:
+    def answer(request: PreparedRequest) -> tuple[int, dict[str, str], str]:
+        scheme, _, encoded = str(request.headers.get("Authorization", "")).partition(" ")
+        user = base64.b64decode(encoded).decode().partition(":")[0] if encoded else ""
+        if scheme != "Basic" or user not in keys:
+            refusal = {"code": "woocommerce_rest_cannot_view", "data": {"status": 401}}
+            return 401, {}, json.dumps(refusal)
+        return 200, {"X-WP-TotalPages": "1"}, "[]"
+
+    return answer
 
 
 def signature(body: bytes, secret: str) -> str:

@@ -17,8 +17,14 @@ TEST_PHP_FILES = sorted(PHP_DIR.glob("*.php"))
 def test_the_plugin_has_php_files() -> None:
     assert [p.relative_to(PLUGIN).as_posix() for p in PHP_FILES] == [
         "includes/passiton-account.php",
+        "includes/passiton-checkout.php",
         "includes/passiton-codes.php",
+        "includes/passiton-compatibility.php",
+        "includes/passiton-lifecycle.php",
+        "includes/passiton-privacy-hooks.php",
+        "includes/passiton-privacy.php",
         "includes/passiton-requests.php",
+        "includes/passiton-revoke.php",
         "passiton.php",
     ]
 
@@ -26,8 +32,13 @@ def test_the_plugin_has_php_files() -> None:
 def test_the_tests_have_php_files() -> None:
     assert [p.name for p in TEST_PHP_FILES] == [
         "account_tab.php",
+        "fake_woocommerce.php",
         "fake_wordpress.php",
         "plugin_functions.php",
+        "plugin_lifecycle.php",
+        "privacy_request.php",
+        "rest_store.php",
+        "shopper_journey.php",
     ]
 
 

@@ -4,20 +4,15 @@ from __future__ import annotations
 
 import json
 import time
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import responses
-from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
-from passiton.app.factory import create_app
-from passiton.app.runtime import Runtime
-from passiton.app.stores import PlatformStores
-from passiton.connectors.woocommerce.auth import plugin_signature
+from passiton.core.codes import looks_like_code
 from passiton.core.ledger import ledger_sums
 from passiton.core.merchants import ConnectRequest, MerchantShop, PluginKey
 from passiton.core.models import (
@@ -31,88 +26,28 @@ from passiton.core.models import (
     Shop,
 )
 from passiton.core.services.approvals import approve_due
-from tests.conftest import RuntimeFactory
 from tests.woocommerce.captured import wc_auth_callback_body
-from tests.woocommerce.merchant_browser import signup
+from tests.woocommerce.connect_service import Service
+from tests.woocommerce.merchant_browser import csrf, signup
 from tests.woocommerce.store_double import API, STORE_URL, deliver, mock_store, order_body
 
 
-@dataclass
-class Service:
-    runtime: Runtime
-    client: FlaskClient
-
-    def connect(self, store_url: str = STORE_URL) -> str:
-        """Start connecting; return the state the store will echo back as `user_id`."""
-        response = self.client.get("/woocommerce/connect", query_string={"store_url": store_url})
-        assert response.status_code == 302
-        location = urlsplit(response.headers["Location"])
-        query = parse_qs(location.query)
-        assert f"{location.scheme}://{location.netloc}{location.path}" == (
-            f"{store_url}/wc-auth/v1/authorize"
-        )
-        assert query["app_name"] == ["Passiton"]
-        assert query["scope"] == ["read_write"]
-        assert query["callback_url"] == ["http://passiton.test/woocommerce/callback"]
-        assert query["return_url"] == ["http://passiton.test/account"]
-        return query["user_id"][0]
-
-    def callback(self, state: str, **changes: Any) -> Any:
-        body = {**wc_auth_callback_body(), "user_id": state, **changes}
-        return self.client.post("/woocommerce/callback", data=json.dumps(body))
-
-    def shop(self) -> Shop:
-        with self.runtime.db.sessions() as session:
-            shop: Shop | None = session.scalar(select(Shop))
-            assert shop is not None
-            return shop
-
-    def count(self, model: type[object]) -> int:
-        with self.runtime.db.sessions() as session:
-            return int(session.scalar(select(func.count()).select_from(model)) or 0)
-
-    def secret(self) -> str:
-        secret = self.runtime.vault.open_text(self.shop().webhook_secret)
-        assert secret is not None
-        return secret
-
-    def plugin(self, path: str, body: dict[str, Any]) -> Any:
-        shop_id = self.shop().id
-        with self.runtime.db.sessions() as session:
-            sealed = session.get(PluginKey, shop_id)
-            assert sealed is not None
-            key = self.runtime.vault.open_text(sealed.sealed_key)
-        assert key is not None
-        raw = json.dumps(body).encode()
-        stamp = str(int(time.time()))
-        return self.client.post(
-            f"/woocommerce/plugin/{path}",
-            data=raw,
-            headers={
-                "Content-Type": "application/json",
-                "X-Passiton-Shop": str(shop_id),
-                "X-Passiton-Timestamp": stamp,
-                "X-Passiton-Signature": plugin_signature(key, stamp, raw),
-            },
-        )
-
-
-@pytest.fixture
-def service(make_runtime: RuntimeFactory, database_url: str) -> Service:
-    runtime = make_runtime(database_url, stores=PlatformStores())
-    return Service(runtime, create_app(runtime=runtime).test_client())
-
-
 def test_connect_needs_a_logged_in_merchant(service: Service) -> None:
-    response = service.client.get("/woocommerce/connect?store_url=https://shop.example")
+    response = service.client.post(
+        "/woocommerce/connect",
+        data={"store_url": "https://shop.example", "csrf_token": csrf(service.client)},
+    )
     assert response.status_code == 303
+    assert response.headers["Location"] == "/login"
     assert service.count(ConnectRequest) == 0
 
 
 @pytest.mark.parametrize("url", ["", "ftp://shop.example", "https://u:p@shop.example", "shop"])
 def test_connect_refuses_a_bad_store_url(service: Service, url: str) -> None:
     signup(service.client)
-    response = service.client.get("/woocommerce/connect", query_string={"store_url": url})
+    response = service.client.post(
+        "/woocommerce/connect", data={"store_url": url, "csrf_token": csrf(service.client)}
+    )
     assert response.headers["Location"].startswith("/account?error=")
     assert service.count(ConnectRequest) == 0
 
@@ -234,7 +169,8 @@ def test_signup_connect_refer_refund_approve_and_redeem(service: Service) -> Non
     assert widget.status_code == 200
     link = widget.get_json()["link"]
     code = link.rsplit("/", 1)[1]
-    assert code.startswith("CAROL-")
+    assert looks_like_code(code)
+    assert "CAROL" not in code  # codes never carry a name (O and L are not in the alphabet)
 
     # Dan follows the link and gets a friend code applied on the store.
     claim = service.client.post(f"/r/{code}", data={"email": "dan@example.com"})

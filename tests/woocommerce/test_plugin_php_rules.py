@@ -32,8 +32,7 @@ def _clean(*raws: Any) -> list[Any]:
 
 
 def test_every_code_passiton_makes_comes_through_the_cleaner() -> None:
-    names = ["Anna", "Zoë", "Jean-Luc", "", None, "李", "Bartholomew"]
-    codes = [referral_code(n) for n in names] + [friend_code(), reward_code("reward")]
+    codes = [referral_code() for _ in range(5)] + [friend_code(), reward_code("reward")]
     codes.append(reward_code("gift"))
     # WooCommerce stores coupon codes lower-cased and sends them back that way.
     assert _clean(*codes) == codes

@@ -2,8 +2,10 @@
 /**
  * Plugin Name: Passiton referrals
  * Description: Storefront pieces of the Passiton referral program: friend codes, referral attribution and a "Refer a friend" section in My Account.
- * Version: 0.2.0
+ * Version: 0.3.0
  * Requires Plugins: woocommerce
+ * Text Domain: passiton
+ * Domain Path: /languages
  * License: MIT
  */
 
@@ -14,10 +16,19 @@ if ( ! defined( 'ABSPATH' ) ) {
 const PASSITON_OPTION   = 'passiton_settings';
 const PASSITON_COOKIE   = 'passiton_ref';
 const PASSITON_META_KEY = '_passiton_ref';
+const PASSITON_FILE     = __FILE__;
 
 require_once __DIR__ . '/includes/passiton-codes.php';
 require_once __DIR__ . '/includes/passiton-requests.php';
 require_once __DIR__ . '/includes/passiton-account.php';
+require_once __DIR__ . '/includes/passiton-checkout.php';
+require_once __DIR__ . '/includes/passiton-compatibility.php';
+require_once __DIR__ . '/includes/passiton-lifecycle.php';
+require_once __DIR__ . '/includes/passiton-revoke.php';
+require_once __DIR__ . '/includes/passiton-privacy-hooks.php';
+
+register_activation_hook( __FILE__, 'passiton_activate' );
+register_deactivation_hook( __FILE__, 'passiton_deactivate' );
 
 /** The settings the merchant copies from their Passiton account page. */
 function passiton_settings() {
@@ -48,27 +59,6 @@ add_action(
 					WC()->cart->apply_coupon( $coupon );
 				}
 			}
-		}
-	}
-);
-
-add_action(
-	'woocommerce_add_to_cart',
-	function () {
-		$coupon = WC()->session ? WC()->session->get( 'passiton_coupon' ) : '';
-		if ( $coupon && ! WC()->cart->has_discount( $coupon ) ) {
-			WC()->cart->apply_coupon( $coupon );
-		}
-	}
-);
-
-// The referral code travels with the order as meta; Passiton reads it from the webhook body.
-add_action(
-	'woocommerce_checkout_create_order',
-	function ( $order ) {
-		$ref = isset( $_COOKIE[ PASSITON_COOKIE ] ) ? passiton_clean_code( wp_unslash( $_COOKIE[ PASSITON_COOKIE ] ) ) : '';
-		if ( $ref ) {
-			$order->update_meta_data( PASSITON_META_KEY, $ref );
 		}
 	}
 );

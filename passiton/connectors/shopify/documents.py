@@ -113,6 +113,20 @@ query OrdersSince($query: String!, $after: String) {
 }
 """
 
+SHOP_FACTS = """
+query ShopFacts {
+  shop { name currencyCode ianaTimezone contactEmail primaryDomain { host } }
+}
+"""
+
+# A separate call: `shopLocales` needs the read_locales scope, which a shop installed before it
+# was asked for has not granted until the merchant re-consents (app/scopes_update).
+SHOP_LOCALES = """
+query ShopLocales {
+  shopLocales(published: true) { locale primary }
+}
+"""
+
 ALL = {
     name: value
     for name, value in dict(globals()).items()

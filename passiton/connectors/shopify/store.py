@@ -9,8 +9,8 @@ from typing import Any
 from passiton.connectors.shopify import documents as gql
 from passiton.connectors.shopify.client import ShopifyAdminClient, Sleep
 from passiton.connectors.shopify.order_nodes import order_from_node
-from passiton.connectors.shopify.payloads import items, mapping
-from passiton.core.events import OrderState
+from passiton.connectors.shopify.payloads import items, mapping, text
+from passiton.core.events import OrderState, ShopFacts
 from passiton.core.ports import BulkCodesResult, MalformedPayload, RestrictedCodeSpec, StoreError
 from passiton.core.program_settings import DiscountType, FriendOfferSpec
 
@@ -29,6 +29,7 @@ API_TOPICS = (
     "CUSTOMERS_CREATE",
     "APP_UNINSTALLED",
     "APP_SCOPES_UPDATE",
+    "SHOP_UPDATE",
 )
 
 
@@ -98,6 +99,30 @@ class ShopifyStore:
             after = info.get("endCursor")
             if not info.get("hasNextPage") or not isinstance(after, str):
                 return
+
+    def shop_facts(self) -> ShopFacts:
+        shop = mapping(self._client.execute(gql.SHOP_FACTS).get("shop"))
+        return ShopFacts(
+            name=text(shop.get("name")),
+            currency=text(shop.get("currencyCode")),
+            locale=self._primary_locale(),
+            timezone=text(shop.get("ianaTimezone")),
+            contact_email=text(shop.get("contactEmail")),
+        )
+
+    def _primary_locale(self) -> str | None:
+        try:
+            data = self._client.execute(gql.SHOP_LOCALES)
+        except StoreError as error:
+            if error.retryable:
+                raise
+            # ACCESS_DENIED until the merchant grants read_locales: the rest is still worth
+            # storing, and the stored language stays.
+            return None
+        for node in items(data.get("shopLocales")):
+            if node.get("primary") is True:
+                return text(node.get("locale"))
+        return None
 
     def register_webhooks(self) -> None:
         data = self._client.execute(gql.WEBHOOKS, {"uri": self._webhook_uri})

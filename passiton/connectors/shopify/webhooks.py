@@ -96,6 +96,22 @@ def _scopes_updated(body: dict[str, Any]) -> list[ev.Event]:
     return [ev.ScopesUpdated(scopes=scopes)]
 
 
+def _shop_updated(body: dict[str, Any]) -> list[ev.Event]:
+    # The body is the REST Shop resource: `customer_email` is the address shoppers see (the
+    # GraphQL `contactEmail`); `email` is the owner's login and is not ours to show.
+    return [
+        ev.ShopUpdated(
+            ev.ShopFacts(
+                name=text(body.get("name")),
+                currency=text(body.get("currency")),
+                locale=text(body.get("primary_locale")),
+                timezone=text(body.get("iana_timezone")),
+                contact_email=text(body.get("customer_email")),
+            )
+        )
+    ]
+
+
 TRANSLATORS: Mapping[str, Translator] = {
     # Every order topic carries the whole order: decide on its state, never on the topic name.
     "orders/create": _order_changed,
@@ -110,6 +126,7 @@ TRANSLATORS: Mapping[str, Translator] = {
     # The body's myshopify_domain may be null; the shop comes from the header.
     "app/uninstalled": lambda _body: [ev.AppUninstalled()],
     "app/scopes_update": _scopes_updated,
+    "shop/update": _shop_updated,
 }
 TOPICS = tuple(TRANSLATORS)
 

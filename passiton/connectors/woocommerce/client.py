@@ -24,7 +24,13 @@ from passiton.connectors.woocommerce.rest import (
     error_code,
     json_body,
 )
-from passiton.core.events import OrderState
+from passiton.connectors.woocommerce.shop_identity import (
+    EMAIL_SENDER,
+    GENERAL_SETTINGS,
+    SYSTEM_STATUS,
+    shop_facts_from,
+)
+from passiton.core.events import OrderState, ShopFacts
 from passiton.core.ports import BulkCodesResult, MalformedPayload, RestrictedCodeSpec, StoreError
 from passiton.core.program_settings import FriendOfferSpec
 
@@ -227,6 +233,15 @@ class WooCommerceStore:
         if (check.created or check.reactivated) and self._on_repaired is not None:
             self._on_repaired()
         return check
+
+    def shop_facts(self) -> ShopFacts:
+        """Name and time zone from WordPress, currency, language and sender from WooCommerce."""
+        return shop_facts_from(
+            json_body(self._rest.site_index(), "site index"),
+            json_body(self._rest.get(GENERAL_SETTINGS), "general settings"),
+            json_body(self._rest.get(SYSTEM_STATUS), "system status"),
+            json_body(self._rest.get(EMAIL_SENDER), "e-mail sender"),
+        )
 
     def _create_webhook(self, topic: str) -> None:
         payload = {

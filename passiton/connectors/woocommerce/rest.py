@@ -40,9 +40,15 @@ class WooRest:
             timeout=timeout,
         )
         self._store = credentials.store_url
+        self._timeout = timeout
 
     def get(self, endpoint: str, params: dict[str, Any] | None = None) -> requests.Response:
         return self._call("GET", endpoint, lambda: self._api.get(endpoint, params=params or {}))
+
+    def site_index(self) -> requests.Response:
+        """`GET /wp-json/`, WordPress's own public index, outside the wc/v3 namespace."""
+        url = f"{self._store.rstrip('/')}/wp-json/"
+        return self._call("GET", "/wp-json/", lambda: requests.get(url, timeout=self._timeout))
 
     def post(self, endpoint: str, data: Any) -> requests.Response:
         return self._call("POST", endpoint, lambda: self._api.post(endpoint, data))

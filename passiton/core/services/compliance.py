@@ -7,9 +7,11 @@ from typing import Any
 from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session
 
+from passiton.core.codes import referral_code
 from passiton.core.identity import email_key
 from passiton.core.models import (
     Customer,
+    DataExport,
     LedgerEntry,
     OrderRecord,
     Referral,
@@ -19,6 +21,9 @@ from passiton.core.models import (
 )
 
 REDACTED = "redacted"
+ERASED = "passiton.erased"
+"""Set in `Session.info` when a transaction erased personal data: storage that keeps old page
+images (SQLite's write-ahead log) is then told to let go of them after the commit."""
 
 
 def export_customer_data(
@@ -30,7 +35,13 @@ def export_customer_data(
     as_friend = session.scalars(
         select(Referral).where(Referral.shop_id == shop_id, _friend_match(customer_id, key))
     ).all()
-    out: dict[str, Any] = {"customers": [], "referred_by": []}
+    # Who asked: the export must be found again (and erased) when the same person is redacted,
+    # also when they are only a referred friend and no customer row names them.
+    out: dict[str, Any] = {
+        "request": {"customer_id": customer_id, "email": email},
+        "customers": [],
+        "referred_by": [],
+    }
     for customer in customers:
         referrals = session.scalars(select(Referral).where(Referral.referrer_id == customer.id))
         entries = session.scalars(
@@ -80,10 +91,26 @@ def export_customer_data(
 def redact_customer(
     session: Session, shop_id: int, customer_id: str | None, email: str | None
 ) -> int:
-    """Erase personal data of one customer; amounts and ledger stay. Return rows touched."""
+    """Erase personal data of one customer; amounts and ledger stay. Return rows touched.
+
+    Everything is covered: the customer row, their referrals as a friend, the orders we keep,
+    and the data exports gathered for them before (deleted) or that name them as someone's
+    friend (their address blanked). tests/service/test_redaction_scan.py checks every text
+    and JSON column of every table, so a new column that holds an address fails it.
+    """
     key = email_key(email)
-    touched = 0
-    for customer in _customers(session, shop_id, customer_id, key):
+    customers = _customers(session, shop_id, customer_id, key)
+    platform_ids = {c.platform_customer_id for c in customers if c.platform_customer_id}
+    keys = {c.email_key for c in customers if c.email_key}
+    platform_ids.update([customer_id] if customer_id else [])
+    keys.update([key] if key else [])
+    session.info[ERASED] = True
+    touched = _forget_in_exports(session, shop_id, platform_ids, keys)
+    for customer in customers:
+        # A new random code: the old one may have been made from the first name (codes were
+        # NAME-XXXX before), and links that carry it stop working at redaction anyway, since
+        # a redacted referrer's link is no longer found (referral_links, enrolment).
+        customer.referral_code = referral_code()
         customer.email = None
         customer.email_key = None
         customer.first_name = None
@@ -92,18 +119,20 @@ def redact_customer(
         customer.platform_customer_id = None
         customer.redacted_at = utcnow()
         touched += 1
+    # Every id and key the person is known by, not only those the request named: a request
+    # by e-mail also reaches the orders and referrals that carry only their platform id.
     result = session.execute(
         update(Referral)
-        .where(Referral.shop_id == shop_id, _friend_match(customer_id, key))
+        .where(Referral.shop_id == shop_id, _friend_match_any(platform_ids, keys))
         .values(friend_email=None, friend_email_key=None, friend_customer_id=None)
         .execution_options(synchronize_session=False)
     )
     touched += int(result.rowcount)  # type: ignore[attr-defined]
     conditions = []
-    if customer_id:
-        conditions.append(OrderRecord.customer_id == customer_id)
-    if key:
-        conditions.append(OrderRecord.email_key == key)
+    if platform_ids:
+        conditions.append(OrderRecord.customer_id.in_(platform_ids))
+    if keys:
+        conditions.append(OrderRecord.email_key.in_(keys))
     if conditions:
         session.execute(
             update(OrderRecord)
@@ -114,8 +143,51 @@ def redact_customer(
     return touched
 
 
+def _forget_in_exports(
+    session: Session, shop_id: int, platform_ids: set[str], keys: set[str]
+) -> int:
+    """Delete the exports made for this person; blank their address in anyone else's."""
+    touched = 0
+    for export in session.scalars(select(DataExport).where(DataExport.shop_id == shop_id)):
+        if _export_is_about(export.payload, platform_ids, keys):
+            session.delete(export)
+        else:
+            scrubbed = _without_addresses(export.payload, keys)
+            if scrubbed == export.payload:
+                continue
+            export.payload = scrubbed
+        touched += 1
+    return touched
+
+
+def _export_is_about(payload: Any, platform_ids: set[str], keys: set[str]) -> bool:
+    if not isinstance(payload, dict):
+        return False
+    people = [payload.get("request"), *(payload.get("customers") or [])]
+    for person in people:
+        if not isinstance(person, dict):
+            continue
+        if person.get("customer_id") in platform_ids:
+            return True
+        address = person.get("email")
+        if isinstance(address, str) and email_key(address) in keys:
+            return True
+    return False
+
+
+def _without_addresses(value: Any, keys: set[str]) -> Any:
+    if isinstance(value, dict):
+        return {name: _without_addresses(item, keys) for name, item in value.items()}
+    if isinstance(value, list):
+        return [_without_addresses(item, keys) for item in value]
+    if isinstance(value, str) and "@" in value and email_key(value) in keys:
+        return None
+    return value
+
+
 def redact_shop(session: Session, shop_id: int) -> None:
     """Delete everything about the shop (foreign keys cascade from the shop row)."""
+    session.info[ERASED] = True
     session.execute(delete(Shop).where(Shop.id == shop_id))
 
 
@@ -132,6 +204,15 @@ def _customers(
     return list(
         session.scalars(select(Customer).where(Customer.shop_id == shop_id, or_(*conditions)))
     )
+
+
+def _friend_match_any(platform_ids: set[str], keys: set[str]) -> Any:
+    conditions = []
+    if platform_ids:
+        conditions.append(Referral.friend_customer_id.in_(platform_ids))
+    if keys:
+        conditions.append(Referral.friend_email_key.in_(keys))
+    return or_(*conditions) if conditions else Referral.id.is_(None)
 
 
 def _friend_match(customer_id: str | None, key: str | None) -> Any:

@@ -13,7 +13,7 @@ import logging
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from passiton.core.event_codec import EventCodecError, decode_events, encode_events
@@ -103,3 +103,11 @@ def unapplied_deliveries(session: Session, received_before: datetime, limit: int
             .limit(limit)
         )
     )
+
+
+def oldest_unapplied_received_at(session: Session) -> datetime | None:
+    """When the oldest delivery still waiting to be applied was received, if any waits."""
+    received: datetime | None = session.scalar(
+        select(func.min(WebhookDelivery.received_at)).where(WebhookDelivery.applied_at.is_(None))
+    )
+    return received

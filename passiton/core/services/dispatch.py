@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from passiton.core import events as ev
 from passiton.core.models import DataExport
-from passiton.core.services import compliance, orders, shops
+from passiton.core.services import compliance, orders, shop_facts, shops
 from passiton.core.services.enrolment import Buyer, enrol
 
 
@@ -60,3 +60,5 @@ def _apply(
             shops.uninstall_shop(session, shop_id, now)
         case ev.ScopesUpdated():
             pass
+        case ev.ShopUpdated(facts=facts):
+            shop_facts.apply_shop_facts(session, shop_id, facts, now)

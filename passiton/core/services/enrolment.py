@@ -61,7 +61,7 @@ def enrol(session: Session, shop_id: int, buyer: Buyer) -> Customer | None:
             first_name=buyer.first_name,
             shipping_key=buyer.shipping_key,
             phone_key=buyer.phone_key,
-            referral_code=referral_code(buyer.first_name),
+            referral_code=referral_code(),
         )
         try:
             # A savepoint: a code collision or a concurrent enrolment of the same buyer

@@ -34,11 +34,27 @@ function add_filter( $hook, $callback, $priority = 10 ) {
 function do_action( $hook, ...$args ) {
 	$by_priority = isset( $GLOBALS['wp']['hooks'][ $hook ] ) ? $GLOBALS['wp']['hooks'][ $hook ] : array();
 	ksort( $by_priority );
+	$GLOBALS['wp']['doing'][] = $hook;
 	foreach ( $by_priority as $callbacks ) {
 		foreach ( $callbacks as $callback ) {
 			call_user_func_array( $callback, $args );
 		}
 	}
+	array_pop( $GLOBALS['wp']['doing'] );
+	$GLOBALS['wp']['fired'][] = $hook;
+}
+
+function doing_action( $hook ) {
+	return isset( $GLOBALS['wp']['doing'] ) && in_array( $hook, $GLOBALS['wp']['doing'], true );
+}
+
+/** As WordPress's: the hook is named after the plugin's basename, e.g. activate_passiton/passiton.php. */
+function register_activation_hook( $file, $callback ) {
+	add_action( 'activate_' . plugin_basename( $file ), $callback );
+}
+
+function register_deactivation_hook( $file, $callback ) {
+	add_action( 'deactivate_' . plugin_basename( $file ), $callback );
 }
 
 function apply_filters( $hook, $value ) {
@@ -54,6 +70,37 @@ function apply_filters( $hook, $value ) {
 
 function add_rewrite_endpoint( $name, $places ) {
 	$GLOBALS['wp']['endpoints'][] = $name;
+}
+
+/**
+ * The rules for the endpoints registered in this request, as WP_Rewrite rebuilds them for the
+ * rewrite_rules option; each endpoint's rule is keyed by its own regex.
+ */
+function fake_build_rewrite_rules() {
+	$rules = array();
+	foreach ( isset( $GLOBALS['wp']['endpoints'] ) ? $GLOBALS['wp']['endpoints'] : array() as $name ) {
+		$rules[ '(.?.+?)/' . $name . '(/(.*))?/?$' ] = 'index.php?pagename=$matches[1]&' . $name . '=$matches[3]';
+	}
+	return $rules;
+}
+
+/** WP_Rewrite::flush_rules(): the stored rules are rebuilt from what is registered now. */
+function flush_rewrite_rules( $hard = true ) {
+	$GLOBALS['wp']['flushes'][]                = $hard;
+	$GLOBALS['wp']['options']['rewrite_rules'] = fake_build_rewrite_rules();
+}
+
+/** What a front-end request routes with: WP_Rewrite::wp_rewrite_rules() rebuilds missing rules. */
+function fake_rewrite_rules() {
+	if ( empty( $GLOBALS['wp']['options']['rewrite_rules'] ) ) {
+		$GLOBALS['wp']['options']['rewrite_rules'] = fake_build_rewrite_rules();
+	}
+	return $GLOBALS['wp']['options']['rewrite_rules'];
+}
+
+function load_plugin_textdomain( $domain, $deprecated = false, $plugin_rel_path = false ) {
+	$GLOBALS['wp']['textdomains'][] = array( $domain, $plugin_rel_path );
+	return true;
 }
 
 function plugin_basename( $file ) {
@@ -95,6 +142,20 @@ function sanitize_key( $key ) {
 
 function get_option( $name, $default = false ) {
 	return isset( $GLOBALS['wp']['options'][ $name ] ) ? $GLOBALS['wp']['options'][ $name ] : $default;
+}
+
+function update_option( $name, $value ) {
+	$GLOBALS['wp']['options'][ $name ] = $value;
+	return true;
+}
+
+function delete_option( $name ) {
+	unset( $GLOBALS['wp']['options'][ $name ] );
+	return true;
+}
+
+function is_ssl() {
+	return true;
 }
 
 function wp_parse_args( $args, $defaults ) {
@@ -195,4 +256,13 @@ function wp_remote_retrieve_response_code( $response ) {
 
 function wp_remote_retrieve_body( $response ) {
 	return $response['body'];
+}
+
+/** The store's accounts are the one user of the request (by e-mail, as the privacy tools ask). */
+function get_user_by( $field, $value ) {
+	$user = isset( $GLOBALS['wp']['user'] ) ? $GLOBALS['wp']['user'] : null;
+	if ( 'email' !== $field || null === $user || strtolower( $user['user_email'] ) !== strtolower( $value ) ) {
+		return false;
+	}
+	return (object) $user;
 }

@@ -18,12 +18,12 @@ const PASSITON_ENDPOINT      = 'refer-a-friend';
 const PASSITON_REDEEM_ACTION = 'passiton_redeem';
 const PASSITON_NOTICE_TTL    = 600;
 
-add_action(
-	'init',
-	function () {
-		add_rewrite_endpoint( PASSITON_ENDPOINT, EP_ROOT | EP_PAGES );
-	}
-);
+/** The tab's URL, /my-account/refer-a-friend/; also added on activation, before the rules are flushed. */
+function passiton_add_account_endpoint() {
+	add_rewrite_endpoint( PASSITON_ENDPOINT, EP_ROOT | EP_PAGES );
+}
+
+add_action( 'init', 'passiton_add_account_endpoint' );
 
 add_filter(
 	'woocommerce_account_menu_items',

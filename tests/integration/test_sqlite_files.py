@@ -1,0 +1,31 @@
+"""The SQLite files hold customers' personal data: only their owner may read them."""
+
+from __future__ import annotations
+
+import stat
+from pathlib import Path
+
+from passiton.app import migrate
+from passiton.app.database import Database
+from passiton.core.models import Platform
+from passiton.core.services.shops import install_shop
+from tests.support.builders import T0
+
+
+def test_a_new_database_and_its_log_are_readable_by_the_owner_only(tmp_path: Path) -> None:
+    path = tmp_path / "var" / "passiton.db"
+    url = f"sqlite:///{path}"
+    migrate.upgrade(url)
+    database = Database(url)
+    try:
+        with database.transaction() as session:
+            install_shop(session, platform=Platform.FAKE, domain="a.example", name="A", now=T0)
+        modes = {
+            p.name: stat.S_IMODE(p.stat().st_mode)
+            for p in path.parent.iterdir()
+            if p.name.startswith(path.name)
+        }
+    finally:
+        database.dispose()
+    assert set(modes) >= {"passiton.db", "passiton.db-wal"}
+    assert set(modes.values()) == {0o600}
