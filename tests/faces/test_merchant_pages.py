@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask.testing import FlaskClient
 
 from passiton.app.factory import create_app
-from passiton.app.merchant_pages import APP_BRIDGE_URL
+from passiton.app.web.merchant.pages import APP_BRIDGE_URL
 from tests.conftest import RuntimeFactory
 from tests.faces.scenario import shop_with_key
 

@@ -7,9 +7,9 @@ from typing import Any
 
 from flask import Blueprint, Response, g, jsonify
 
-from passiton.app.api_params import int_param, paging
-from passiton.app.current import current_runtime
-from passiton.app.merchant_auth import merchant_required
+from passiton.app.web.current import current_runtime
+from passiton.app.web.merchant.api_params import int_param, paging
+from passiton.app.web.merchant.auth import merchant_required
 from passiton.core.services import reports
 from passiton.core.services.shops import get_shop
 

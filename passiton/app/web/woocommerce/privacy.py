@@ -13,9 +13,9 @@ from typing import Any
 from flask import Blueprint, Response, jsonify
 from flask.typing import ResponseReturnValue
 
-from passiton.app.current import current_runtime
-from passiton.app.http_errors import error_response
-from passiton.app.woocommerce_routes import signed_plugin_call
+from passiton.app.web.current import current_runtime
+from passiton.app.web.http_errors import error_response
+from passiton.app.web.woocommerce.routes import signed_plugin_call
 from passiton.core.identity import MAX_EMAIL_LENGTH, email_key
 from passiton.core.services import compliance
 

@@ -15,15 +15,15 @@ from flask_babel import format_number, format_percent, gettext, lazy_gettext
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from passiton.app.brand import brand_for
-from passiton.app.claim_rate_limit import ClaimLimiter, SlidingWindowLimiter
-from passiton.app.control_chars import has_control_chars
-from passiton.app.current import current_runtime
-from passiton.app.http_errors import status_for
-from passiton.app.i18n import money, use_locale
-from passiton.app.link_visits import record_visit
-from passiton.app.shared_claim_limit import SharedSlidingWindowLimiter
-from passiton.app.storefront_links import store_url_with_code
+from passiton.app.web.control_chars import has_control_chars
+from passiton.app.web.current import current_runtime
+from passiton.app.web.friend.brand import brand_for
+from passiton.app.web.friend.claim_rate_limit import ClaimLimiter, SlidingWindowLimiter
+from passiton.app.web.friend.link_visits import record_visit
+from passiton.app.web.friend.shared_claim_limit import SharedSlidingWindowLimiter
+from passiton.app.web.friend.storefront_links import store_url_with_code
+from passiton.app.web.http_errors import status_for
+from passiton.app.web.i18n import money, use_locale
 from passiton.core.errors import DomainError, OfferUnavailable, ProgramPaused, UnknownReferralCode
 from passiton.core.models import Customer, Shop
 from passiton.core.program_settings import (

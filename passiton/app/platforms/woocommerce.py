@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from passiton.app.platforms.woocommerce_tasks import register_grant_tasks
 from passiton.app.stores import PlatformStores
-from passiton.app.woocommerce_tasks import register_grant_tasks
 from passiton.connectors.woocommerce.client import WebhookTarget, WooCommerceStore
 from passiton.connectors.woocommerce.rest import WooCredentials
 from passiton.connectors.woocommerce.webhooks import PLATFORM, WooCommerceWebhooks

@@ -12,12 +12,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from passiton.app import migrate
-from passiton.app.api_keys import create_api_key
 from passiton.app.config import ConfigError, Settings, load_settings
+from passiton.app.platforms.woocommerce import woocommerce_store
 from passiton.app.runtime import build_runtime
-from passiton.app.tasks import WEBHOOK_RECHECK
-from passiton.app.woocommerce_wiring import woocommerce_store
-from passiton.app.worker_heartbeat import HeartbeatThread
+from passiton.app.tasks.heartbeat import HeartbeatThread
+from passiton.app.tasks.jobs import WEBHOOK_RECHECK
+from passiton.app.web.merchant.api_keys import create_api_key
 from passiton.connectors.woocommerce.client import WebhookCheck
 from passiton.core.models import Platform, Shop, ShopStatus
 from passiton.core.ports import StoreError
@@ -59,17 +59,17 @@ def db_upgrade(revision: str) -> None:
 @click.option("--no-worker", is_flag=True, help="Do not start the embedded task worker.")
 def serve(host: str, port: int, web_workers: int, task_workers: int, no_worker: bool) -> None:
     """Run the web service (gunicorn) with an embedded task worker, restarted if it dies."""
-    from passiton.app.supervisor import Child, Supervisor
+    from passiton.app.serving.supervisor import Child, Supervisor
 
     settings = _settings()
     migrate.upgrade(settings.database_url)
     # The web role runs in its own interpreter so gevent patches it before anything of the
-    # app is imported (see passiton.app.server); this process only supervises.
+    # app is imported (see passiton.app.serving.server); this process only supervises.
     children = [
         Child(
             "web",
             [
-                *(sys.executable, "-m", "passiton.app.server"),
+                *(sys.executable, "-m", "passiton.app.serving.server"),
                 *("--host", host, "--port", str(port), "--workers", str(web_workers)),
             ],
             restart=False,
@@ -245,7 +245,7 @@ def _webhook_report(shop_id: int, domain: str, check: WebhookCheck) -> str:
 )
 def sandbox(faults: bool, var_dir: Path | None, seed: int, platform: str) -> None:
     """Run a whole referral against a local sandbox store and explain each step."""
-    from passiton.app.sandbox_command import run_sandbox
+    from passiton.app.cli.sandbox import run_sandbox
 
     platforms = ("shopify", "woocommerce") if platform == "both" else (platform,)
     run_sandbox(var_dir, faults, seed, platforms)

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from huey import crontab
 from huey.api import Task
 
-from passiton.app import woocommerce_grants as grants
+from passiton.app.platforms import woocommerce_grants as grants
 
 if TYPE_CHECKING:
     from passiton.app.runtime import Runtime

@@ -16,7 +16,11 @@ from collections.abc import Callable
 
 import redis
 
-from passiton.app.claim_rate_limit import CLAIMS_PER_WINDOW, WINDOW_SECONDS, SlidingWindowLimiter
+from passiton.app.web.friend.claim_rate_limit import (
+    CLAIMS_PER_WINDOW,
+    WINDOW_SECONDS,
+    SlidingWindowLimiter,
+)
 
 log = logging.getLogger(__name__)
 KEY_PREFIX = "passiton:claims:"

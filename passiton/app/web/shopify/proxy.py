@@ -16,11 +16,11 @@ from flask import Blueprint, g, jsonify, request, url_for
 from flask.typing import ResponseReturnValue
 from sqlalchemy.orm import Session
 
-from passiton.app.current import current_runtime
-from passiton.app.http_errors import error_response
-from passiton.app.shopify_wiring import shopify_secrets
-from passiton.app.widget_data import widget_data
-from passiton.app.widget_page import WidgetData, WidgetRedemption, render_widget_page
+from passiton.app.platforms.shopify import shopify_secrets
+from passiton.app.web.current import current_runtime
+from passiton.app.web.http_errors import error_response
+from passiton.app.web.widget.data import widget_data
+from passiton.app.web.widget.page import WidgetData, WidgetRedemption, render_widget_page
 from passiton.connectors.shopify.auth import proxy_request_valid, shop_domain
 from passiton.core.digits import ascii_digits
 from passiton.core.errors import DomainError

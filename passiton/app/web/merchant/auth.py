@@ -17,9 +17,9 @@ from typing import Any
 from flask import Flask, current_app, g, request, session
 from sqlalchemy.orm import Session
 
-from passiton.app.api_keys import shop_for_api_key
-from passiton.app.http_errors import error_response
 from passiton.app.runtime import Runtime
+from passiton.app.web.http_errors import error_response
+from passiton.app.web.merchant.api_keys import shop_for_api_key
 
 BearerResolver = Callable[[Session, str], int | None]
 """Maps a bearer token to the shop it authenticates, or None if it is not this kind/valid."""

@@ -11,18 +11,18 @@ from typing import Any
 
 from flask import Blueprint, Response, g, jsonify, request
 
-from passiton.app import api_exports, api_key_routes, api_reports, openapi
-from passiton.app.api_params import (
+from passiton.app.web.control_chars import has_control_chars
+from passiton.app.web.current import current_runtime
+from passiton.app.web.http_errors import error_response
+from passiton.app.web.merchant import api_exports, api_key_routes, api_reports, openapi
+from passiton.app.web.merchant.api_params import (
     MAX_ID,
     InvalidParameter,
     invalid_parameter_response,
     paging,
     text_param,
 )
-from passiton.app.control_chars import has_control_chars
-from passiton.app.current import current_runtime
-from passiton.app.http_errors import error_response
-from passiton.app.merchant_auth import merchant_required
+from passiton.app.web.merchant.auth import merchant_required
 from passiton.core.errors import InvalidSettings
 from passiton.core.models import Referral, ReferralStatus
 from passiton.core.services import reports, reviews

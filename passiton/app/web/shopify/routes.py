@@ -17,16 +17,16 @@ from flask.typing import ResponseReturnValue
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy.orm import Session
 
-from passiton.app.http_errors import error_response
-from passiton.app.merchant_auth import BearerResolver, add_bearer_resolver
-from passiton.app.runtime import Runtime
-from passiton.app.shopify_proxy import proxy_blueprint
-from passiton.app.shopify_wiring import (
+from passiton.app.platforms.shopify import (
     VaultCredentialStore,
     install_with_credentials,
     shopify_secrets,
     token_endpoint,
 )
+from passiton.app.runtime import Runtime
+from passiton.app.web.http_errors import error_response
+from passiton.app.web.merchant.auth import BearerResolver, add_bearer_resolver
+from passiton.app.web.shopify.proxy import proxy_blueprint
 from passiton.connectors.shopify.auth import (
     SCOPES,
     SessionTokenInvalid,

@@ -13,9 +13,9 @@ import re
 from flask import Blueprint, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 
-from passiton.app.current import current_runtime
-from passiton.app.merchant_auth import csrf_token
-from passiton.app.page_headers import allow_shopify_framing
+from passiton.app.web.current import current_runtime
+from passiton.app.web.merchant.auth import csrf_token
+from passiton.app.web.page_headers import allow_shopify_framing
 from passiton.core.errors import UnknownShop
 from passiton.core.services.shops import current_settings, get_shop
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from passiton.app.landing import discount_text
-from passiton.app.widget_page import WidgetCustomer, WidgetData, WidgetHistoryLine, WidgetReward
+from passiton.app.web.friend.landing import discount_text
+from passiton.app.web.widget.page import WidgetCustomer, WidgetData, WidgetHistoryLine, WidgetReward
 from passiton.core.models import Customer, EntryKind, LedgerEntry, RewardCode, Shop
 from passiton.core.program_settings import ProgramSettings
 from passiton.core.rewards import points_value

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 from flask import Response, request
 
-from passiton.app.control_chars import has_control_chars
-from passiton.app.http_errors import error_response
+from passiton.app.web.control_chars import has_control_chars
+from passiton.app.web.http_errors import error_response
 from passiton.core.digits import ascii_digits
 
 DEFAULT_PER_PAGE = 25

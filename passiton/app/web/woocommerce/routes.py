@@ -12,14 +12,14 @@ from flask import Blueprint, Flask, Response, current_app, jsonify, redirect, re
 from flask.typing import ResponseReturnValue
 from sqlalchemy.orm import Session
 
-from passiton.app import accounts
-from passiton.app.accounts import current_merchant_id
-from passiton.app.http_errors import error_response
-from passiton.app.merchant_auth import csrf_valid
+from passiton.app.platforms.woocommerce_grants import record_grant
 from passiton.app.runtime import Runtime
-from passiton.app.widget_data import widget_data
-from passiton.app.widget_page import WidgetData
-from passiton.app.woocommerce_grants import record_grant
+from passiton.app.web.http_errors import error_response
+from passiton.app.web.merchant import accounts
+from passiton.app.web.merchant.accounts import current_merchant_id
+from passiton.app.web.merchant.auth import csrf_valid
+from passiton.app.web.widget.data import widget_data
+from passiton.app.web.widget.page import WidgetData
 from passiton.connectors.woocommerce import auth
 from passiton.core.digits import ascii_digits
 from passiton.core.errors import UnknownCustomer

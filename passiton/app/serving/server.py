@@ -80,7 +80,7 @@ def gunicorn_options(host: str, port: int, workers: int) -> dict[str, Any]:
         "keepalive": 2,
         "graceful_timeout": 10,
         "accesslog": "-",
-        "logger_class": "passiton.app.access_log.RedactingAccessLogger",
+        "logger_class": "passiton.app.serving.access_log.RedactingAccessLogger",
         # Passiton does not use gunicorn's runtime control socket; without this every
         # instance on a machine would contend for the same path under $HOME.
         "control_socket_disable": True,
@@ -93,7 +93,7 @@ def run_gunicorn(host: str, port: int, workers: int) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     """Run the web role alone; `passiton serve` starts it as a supervised child process."""
-    parser = argparse.ArgumentParser(prog="python -m passiton.app.server")
+    parser = argparse.ArgumentParser(prog="python -m passiton.app.serving.server")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8000)
     parser.add_argument("--workers", type=int, default=2)

@@ -17,7 +17,7 @@ from flask import Blueprint, Response, current_app, jsonify
 from sqlalchemy import text
 
 from passiton.app.runtime import Runtime
-from passiton.app.worker_heartbeat import STALE_AFTER, last_beat
+from passiton.app.tasks.heartbeat import STALE_AFTER, last_beat
 from passiton.core.services.deliveries import oldest_unapplied_received_at
 
 bp = Blueprint("health", __name__)

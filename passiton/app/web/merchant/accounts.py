@@ -12,11 +12,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from passiton.app.login_throttle import LoginThrottle
-from passiton.app.merchant_auth import csrf_token, csrf_valid
-from passiton.app.merchant_sessions import end_session, start_session
+from passiton.app.platforms.woocommerce_grants import recent_grants
 from passiton.app.runtime import Runtime
-from passiton.app.woocommerce_grants import recent_grants
+from passiton.app.web.merchant.auth import csrf_token, csrf_valid
+from passiton.app.web.merchant.login_throttle import LoginThrottle
+from passiton.app.web.merchant.sessions import end_session, start_session
 from passiton.core.identity import email_key, is_plausible_email
 from passiton.core.merchants import Merchant, MerchantShop, PluginKey
 from passiton.core.models import Shop

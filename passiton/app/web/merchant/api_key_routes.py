@@ -8,12 +8,12 @@ from flask import Blueprint, Response, g, jsonify, request
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from passiton.app.api_keys import PREFIX, create_api_key
-from passiton.app.api_params import MAX_ID
-from passiton.app.control_chars import has_control_chars
-from passiton.app.current import current_runtime
-from passiton.app.http_errors import error_response
-from passiton.app.merchant_auth import merchant_required
+from passiton.app.web.control_chars import has_control_chars
+from passiton.app.web.current import current_runtime
+from passiton.app.web.http_errors import error_response
+from passiton.app.web.merchant.api_keys import PREFIX, create_api_key
+from passiton.app.web.merchant.api_params import MAX_ID
+from passiton.app.web.merchant.auth import merchant_required
 from passiton.core.models import ApiKey, utcnow
 
 bp = Blueprint("keys", __name__)

@@ -10,8 +10,8 @@ from datetime import UTC, datetime
 from flask import Blueprint, Response, g, jsonify
 from sqlalchemy import select
 
-from passiton.app.current import current_runtime
-from passiton.app.merchant_auth import merchant_required
+from passiton.app.web.current import current_runtime
+from passiton.app.web.merchant.auth import merchant_required
 from passiton.core.models import DataExport
 from passiton.core.services import reports
 
