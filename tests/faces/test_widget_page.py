@@ -7,7 +7,7 @@ from flask import Flask
 from passiton.app.web.widget.page import WidgetData, render_widget_page
 from tests.faces.widget_samples import sample_widget
 
-SCRIPT = "https://passiton.example/static/widget.js"
+SCRIPT = "https://passiton.example/static/widget/widget.js"
 API_BASE = "/apps/passiton/"
 
 

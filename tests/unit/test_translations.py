@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parents[2]
 TRANSLATIONS = ROOT / "passiton" / "app" / "translations"
 PLACEHOLDER = re.compile(r"%\(\w+\)s")
 # babel.cfg, as the README's extraction command reads it.
-METHODS = [("passiton/**.py", "python"), ("passiton/app/templates/**.html", "jinja2")]
+METHODS = [("passiton/**.py", "python"), ("passiton/app/**/templates/**.html", "jinja2")]
 
 
 def _po(language: str) -> Catalog:

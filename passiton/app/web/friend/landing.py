@@ -35,7 +35,7 @@ from passiton.core.program_settings import (
 from passiton.core.services.claims import Claim, claim_on_link
 from passiton.core.services.referral_links import ReferralLink, find_link
 
-bp = Blueprint("landing", __name__)
+bp = Blueprint("landing", __name__, template_folder="templates")
 MAX_EMAIL_FIELD = 320
 _LIMITER = "passiton.claim_limiter"
 INVALID_LINK = lazy_gettext(

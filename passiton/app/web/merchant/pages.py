@@ -19,7 +19,15 @@ from passiton.app.web.page_headers import allow_shopify_framing
 from passiton.core.errors import UnknownShop
 from passiton.core.services.shops import current_settings, get_shop
 
-bp = Blueprint("merchant_pages", __name__)
+# The merchant's templates and static files live beside this face; every merchant blueprint
+# renders from them (Flask looks templates up across all registered blueprints).
+bp = Blueprint(
+    "merchant_pages",
+    __name__,
+    template_folder="templates",
+    static_folder="static",
+    static_url_path="/static/merchant",
+)
 
 SHOPIFY_DOMAIN = re.compile(r"^[a-z0-9][a-z0-9-]{0,60}\.myshopify\.com$")
 # App Bridge's `host` is base64url of the admin host; anything else is not an embedded load.

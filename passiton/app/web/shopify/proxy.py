@@ -72,7 +72,7 @@ def _verify_proxy_request() -> ResponseReturnValue | None:
 
 def widget_page() -> ResponseReturnValue:
     """The widget page: the customer's link, points and codes, or a login prompt for guests."""
-    script_url = current_runtime().settings.app_url + url_for("static", filename="widget.js")
+    script_url = current_runtime().settings.app_url + url_for("widget.static", filename="widget.js")
     html = render_widget_page(_widget_data(), script_url=script_url, api_base=_api_base())
     # The page holds the customer's own data: no shared cache may keep it for someone else.
     return html, 200, {"Cache-Control": "private, no-store"}

@@ -14,7 +14,17 @@ from __future__ import annotations
 
 from typing import Any, TypedDict
 
-from flask import render_template
+from flask import Blueprint, render_template
+
+# Routes none: the widget is served by each platform's face; this blueprint carries its
+# templates and script (`/static/widget/widget.js`).
+bp = Blueprint(
+    "widget",
+    __name__,
+    template_folder="templates",
+    static_folder="static",
+    static_url_path="/static/widget",
+)
 
 
 class WidgetCustomer(TypedDict):
