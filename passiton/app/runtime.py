@@ -11,7 +11,7 @@ from passiton.app.database import Database
 from passiton.app.shopify_wiring import wire_shopify
 from passiton.app.stores import PlatformStores
 from passiton.app.tasks import Tasks, make_huey, register_tasks
-from passiton.app.vault import Vault
+from passiton.app.vault import Vault, identity_hasher
 from passiton.app.woocommerce_wiring import install_woocommerce
 from passiton.core.ports import StoreDirectory, WebhookConnector
 
@@ -36,8 +36,8 @@ def build_runtime(
     stores: StoreDirectory | None = None,
     connectors: dict[str, WebhookConnector] | None = None,
 ) -> Runtime:
-    db = Database(settings.database_url)
     vault = Vault(settings.secret_key)
+    db = Database(settings.database_url, hasher=identity_hasher(settings.secret_key))
     directory = stores if stores is not None else PlatformStores()
     huey = make_huey(settings)
     tasks = register_tasks(huey, db, directory)
