@@ -22,6 +22,10 @@ RETRIES = 5
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
+    # A failed statement's parameters are customers' addresses and names; its error reaches
+    # logs and, from a task that fails for good, the queue's stored results. PostgreSQL's
+    # own DETAIL line (the conflicting key) is part of the driver's message and still shows.
+    kwargs.setdefault("hide_parameters", True)
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
         return create_engine(url, pool_pre_ping=True, **kwargs)
