@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import select
 
 from passiton.app.database import Database
+from passiton.app.runtime import Runtime
 from passiton.core.errors import AlreadyReferred
 from passiton.core.events import CustomerRedactRequested, OrderChanged
 from passiton.core.fake_store import FakeStoreDirectory
@@ -20,10 +21,12 @@ from passiton.core.models import (
     Customer,
     FriendCode,
     FriendCodeStatus,
+    Redaction,
     Referral,
     ReferralStatus,
 )
 from passiton.core.services.dispatch import apply_events
+from tests.conftest import RuntimeFactory
 from tests.support.builders import T0, claim, make_referrer, make_shop, new_id, order
 
 FRIEND = "fritz@example.com"
@@ -89,3 +92,28 @@ def test_a_redacted_friend_returning_with_a_referral_link_is_not_a_new_customer(
         [rejected] = session.scalars(select(Referral).where(Referral.referrer_id == bob.id))
     assert rejected.status is ReferralStatus.REJECTED
     assert rejected.review_reason == Reason.NOT_NEW_CUSTOMER
+
+
+def test_another_process_with_the_same_secret_recognises_the_redaction(
+    make_runtime: RuntimeFactory, sqlite_url: str
+) -> None:
+    # The web workers and the queue worker are separate processes: the worker redacts, a web
+    # worker answers the next claim. Each builds its own runtime from the same settings.
+    worker: Runtime = make_runtime(sqlite_url)
+    web: Runtime = make_runtime(sqlite_url)
+    shop_id = make_shop(worker.db, FakeStoreDirectory())
+    _, bob = _friend_converted_then_redacted(worker.db, shop_id)
+
+    with pytest.raises(AlreadyReferred):
+        claim(web.db, shop_id, bob, FRIEND)
+
+
+def test_what_outlives_the_redaction_is_one_hash_per_identifier(
+    any_db: Database, shop_id: int
+) -> None:
+    _friend_converted_then_redacted(any_db, shop_id)
+
+    with any_db.sessions() as session:
+        digests = session.scalars(select(Redaction.digest)).all()
+    assert len(digests) == 2  # the e-mail key and the platform customer id
+    assert all(len(d) == 64 and set(d) <= set("0123456789abcdef") for d in digests)
