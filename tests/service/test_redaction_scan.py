@@ -8,7 +8,7 @@ redaction covers it.
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -218,3 +218,35 @@ def test_redaction_leaves_no_address_in_the_sqlite_files(
         if needle in p.read_bytes()
     }
     assert leftovers == {}
+
+
+def test_an_order_from_before_the_redaction_seen_again_does_not_bring_the_person_back(
+    any_db: Database, shop_id: int
+) -> None:
+    # Reconciliation re-reads recently modified orders, and a platform may redeliver one
+    # under a new delivery id: the order is the one Fritz placed before his redaction.
+    zuleika, _, friend_id, _ = _story(any_db, shop_id)
+    before = order(email=FRIEND_EMAIL, customer_id=friend_id, order_id="o-before")
+    any_db.run(lambda s: apply_events(s, shop_id, [OrderChanged(before)], T0))
+    _redact_both(any_db, shop_id, zuleika, friend_id)
+
+    any_db.run(lambda s: apply_events(s, shop_id, [OrderChanged(before)], T0 + timedelta(1)))
+
+    assert _found(any_db, [FRIEND_EMAIL, "fritz", friend_id]) == []
+
+
+def test_a_redacted_shopper_who_comes_back_and_buys_is_a_customer_again(
+    any_db: Database, shop_id: int
+) -> None:
+    zuleika, _, friend_id, _ = _story(any_db, shop_id)
+    _redact_both(any_db, shop_id, zuleika, friend_id)
+    # An order placed after the redaction: a new relationship, not a leftover of the old one.
+    # Redactions are dated by the clock when they happen, not by the events' times.
+    placed = datetime.now(UTC) + timedelta(minutes=1)
+    later = order(email=FRIEND_EMAIL, customer_id=friend_id, at=placed)
+
+    any_db.run(lambda s: apply_events(s, shop_id, [OrderChanged(later)], placed))
+
+    with any_db.sessions() as session:
+        back = session.scalars(select(Customer).where(Customer.email == FRIEND_EMAIL)).one()
+    assert back.platform_customer_id == friend_id

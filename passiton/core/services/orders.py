@@ -23,7 +23,7 @@ from passiton.core.models import (
 )
 from passiton.core.services.enrolment import Buyer, by_referral_code, enrol
 from passiton.core.services.friend_referrals import insert_referral, referral_of_friend
-from passiton.core.services.redactions import was_redacted
+from passiton.core.services.redactions import unless_redacted, was_redacted
 from passiton.core.services.settlement import lock_referral, settle
 from passiton.core.services.shops import current_settings, settings_at
 
@@ -32,6 +32,7 @@ VELOCITY_WINDOW = timedelta(days=30)
 
 def handle_order(session: Session, shop_id: int, state: OrderState, now: datetime) -> None:
     """Apply an order's current state to the program."""
+    state = unless_redacted(session, shop_id, state)
     record = _record_state(session, shop_id, state)
     if record.paid and not record.cancelled and not record.deleted:
         enrol(

@@ -11,7 +11,6 @@ at all (`deliveries.apply_delivery` clears them), so only pending ones are read 
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 
 from sqlalchemy import select
@@ -21,6 +20,7 @@ from passiton.core import events as ev
 from passiton.core.event_codec import EventCodecError, decode_events, encode_events
 from passiton.core.identity import email_key
 from passiton.core.models import WebhookDelivery
+from passiton.core.services.redactions import without_buyer
 
 log = logging.getLogger(__name__)
 
@@ -68,10 +68,7 @@ def _without_person(event: ev.Event, platform_ids: set[str], keys: set[str]) -> 
 
     match event:
         case ev.OrderChanged(order=state) if names_them(state.customer_id, state.email):
-            anonymous = dataclasses.replace(
-                state, customer_id=None, email=None, first_name=None, shipping_key=None, phone=None
-            )
-            return ev.OrderChanged(anonymous)
+            return ev.OrderChanged(without_buyer(state))
         case ev.CustomerCreated(customer_id=customer_id, email=email) if names_them(
             customer_id, email
         ):

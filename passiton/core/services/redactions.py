@@ -12,11 +12,15 @@ existing customer with a new address is.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable
+from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from passiton.core.events import OrderState
+from passiton.core.identity import email_key
 from passiton.core.models import Redaction, utcnow
 from passiton.core.services.inserts import insert_unless_present
 from passiton.core.suppression import Identifier, hasher_of
@@ -40,15 +44,42 @@ def remember_redacted(
 
 def was_redacted(session: Session, shop_id: int, customer_id: str | None, key: str | None) -> bool:
     """Whether this customer id or e-mail key belonged to someone redacted in this shop."""
+    return redacted_at(session, shop_id, customer_id, key) is not None
+
+
+def redacted_at(
+    session: Session, shop_id: int, customer_id: str | None, key: str | None
+) -> datetime | None:
+    """When the person with this customer id or e-mail key was last redacted here, if ever."""
     digests = _digests(session, shop_id, [customer_id] if customer_id else [], [key] if key else [])
     if not digests:
-        return False
-    found = session.scalar(
-        select(Redaction.id)
-        .where(Redaction.shop_id == shop_id, Redaction.digest.in_(digests))
-        .limit(1)
+        return None
+    moment: datetime | None = session.scalar(
+        select(func.max(Redaction.redacted_at)).where(
+            Redaction.shop_id == shop_id, Redaction.digest.in_(digests)
+        )
     )
-    return found is not None
+    return moment
+
+
+def without_buyer(state: OrderState) -> OrderState:
+    """The order with its amounts, codes and refunds, and nothing about who placed it."""
+    return dataclasses.replace(
+        state, customer_id=None, email=None, first_name=None, shipping_key=None, phone=None
+    )
+
+
+def unless_redacted(session: Session, shop_id: int, state: OrderState) -> OrderState:
+    """The order, without its buyer if they were redacted after it last changed.
+
+    Reconciliation re-reads recent orders and platforms redeliver: an order the person placed
+    before their redaction must not bring them back. One changed after it is a new
+    relationship (they came back), and is taken as it is.
+    """
+    erased = redacted_at(session, shop_id, state.customer_id, email_key(state.email))
+    if erased is None or state.updated_at > erased:
+        return state
+    return without_buyer(state)
 
 
 def _digests(
