@@ -250,3 +250,17 @@ def test_a_redacted_shopper_who_comes_back_and_buys_is_a_customer_again(
     with any_db.sessions() as session:
         back = session.scalars(select(Customer).where(Customer.email == FRIEND_EMAIL)).one()
     assert back.platform_customer_id == friend_id
+
+
+def test_a_late_customer_record_does_not_enrol_a_redacted_person_again(
+    any_db: Database, shop_id: int
+) -> None:
+    # A customers/create recorded while the redaction ran, applied after it.
+    zuleika, _, friend_id, _ = _story(any_db, shop_id)
+    assert zuleika.platform_customer_id is not None
+    late = CustomerCreated(zuleika.platform_customer_id, REFERRER_EMAIL, REFERRER_NAME)
+    _redact_both(any_db, shop_id, zuleika, friend_id)
+
+    any_db.run(lambda s: apply_events(s, shop_id, [late], T0))
+
+    assert _found(any_db, [REFERRER_EMAIL, "zuleika", zuleika.platform_customer_id]) == []

@@ -3,9 +3,11 @@
 The new-customers-only rule asks "has this shop known this person?", and after a redaction
 nothing else can answer it. What a redacted person may still do, and why: they may come back,
 buy, and enrol as a referrer again (the goal is that their data is gone, not that they are
-banned). What they no longer get is a *first-order* friend reward: their address and customer
+banned); an order they placed *before* the redaction, seen again, no longer names them, and a
+customer record (which carries no time) does not enrol them, their next paid order does.
+What they no longer get is a *first-order* friend reward: their address and customer
 id count as already known (a claim is refused as already referred, an order is not a new
-customer's), as they would have had the data been kept. The trade-off: the hash is of the
+customer's), as they would be had the data been kept. The trade-off: the hash is of the
 identifiers only, so a redacted person using a new address is a stranger again, exactly as an
 existing customer with a new address is.
 """
