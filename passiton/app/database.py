@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -14,12 +15,17 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from passiton.core.services.compliance import ERASED
+from passiton.core.suppression import HASHER, IdentityHasher
 
 T = TypeVar("T")
 RETRIES = 5
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
+    # A failed statement's parameters are customers' addresses and names; its error reaches
+    # logs and, from a task that fails for good, the queue's stored results. PostgreSQL's
+    # own DETAIL line (the conflicting key) is part of the driver's message and still shows.
+    kwargs.setdefault("hide_parameters", True)
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
         return create_engine(url, pool_pre_ping=True, **kwargs)
@@ -67,10 +73,17 @@ def _tune_sqlite(engine: Engine) -> None:
 class Database:
     """One engine and its session factory, created by the composition root."""
 
-    def __init__(self, url: str, **kwargs: Any) -> None:
+    def __init__(self, url: str, *, hasher: IdentityHasher | None = None, **kwargs: Any) -> None:
+        """`hasher` keys the hashes kept of redacted people; the runtime derives it from the
+        secret key. Without one (tests, benchmarks, one-off tools) a random key serves this
+        Database only: its hashes are not recognised by another process or after a restart.
+        """
         self.url = url
         self.engine = make_engine(url, **kwargs)
-        self.sessions: sessionmaker[Session] = sessionmaker(self.engine, expire_on_commit=False)
+        self.hasher = hasher or IdentityHasher(secrets.token_bytes(32))
+        self.sessions: sessionmaker[Session] = sessionmaker(
+            self.engine, expire_on_commit=False, info={HASHER: self.hasher}
+        )
         if self.engine.dialect.name == "sqlite":
             event.listen(self.sessions, "after_commit", self._after_commit)
 
@@ -123,7 +136,7 @@ class Database:
             return self.run(work)
         with self.engine.connect() as connection:
             alone = connection.execution_options(isolation_level="AUTOCOMMIT")
-            with Session(bind=alone) as session:
+            with Session(bind=alone, info={HASHER: self.hasher}) as session:
                 return work(session)
 
     def dispose(self) -> None:

@@ -12,7 +12,7 @@ from passiton.app.platforms.shopify import wire_shopify
 from passiton.app.platforms.woocommerce import install_woocommerce
 from passiton.app.stores import PlatformStores
 from passiton.app.tasks.jobs import Tasks, make_huey, register_tasks
-from passiton.app.vault import Vault
+from passiton.app.vault import Vault, identity_hasher
 from passiton.core.ports import StoreDirectory, WebhookConnector
 
 
@@ -36,8 +36,8 @@ def build_runtime(
     stores: StoreDirectory | None = None,
     connectors: dict[str, WebhookConnector] | None = None,
 ) -> Runtime:
-    db = Database(settings.database_url)
     vault = Vault(settings.secret_key)
+    db = Database(settings.database_url, hasher=identity_hasher(settings.secret_key))
     directory = stores if stores is not None else PlatformStores()
     huey = make_huey(settings)
     tasks = register_tasks(huey, db, directory)

@@ -414,6 +414,23 @@ class DataExport(Base):
     requested_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class Redaction(Base):
+    """One identifier of a redacted person, as a keyed hash: what outlives `customers/redact`.
+
+    Only an HMAC of the e-mail key or the platform customer id (`core/suppression.py`), never
+    the identifier itself: the rows let the new-customers-only rule recognise the person
+    again without keeping anything that names them.
+    """
+
+    __tablename__ = "redactions"
+    __table_args__ = (UniqueConstraint("shop_id", "digest"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    shop_id: Mapped[int] = mapped_column(ForeignKey("shops.id", ondelete="CASCADE"))
+    digest: Mapped[str] = mapped_column(String(64))
+    redacted_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class EmailKeyCollision(Base):
     """A row whose e-mail key, re-computed by a stricter normaliser, was already another row's.
 

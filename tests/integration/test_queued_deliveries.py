@@ -117,6 +117,24 @@ def test_accepted_delivery_is_applied_by_the_worker_and_its_events_cleared(
     assert delivery.events is None
 
 
+def test_the_queue_file_holds_ids_never_the_buyers_address(queued: Runtime, tmp_path: Path) -> None:
+    # The task carries the delivery's id; its events (with the address) stay in the
+    # database, where a redaction can reach them. The queue file is outside its reach.
+    _, code = referrer_with_claim(queued)
+    assert post_paid(create_app(runtime=queued).test_client(), code)["status"] == "accepted"
+    files = [p for p in tmp_path.iterdir() if p.name.startswith("tasks.db")]
+    assert files
+    assert queued.huey.pending_count() == 1
+
+    waiting = [p.name for p in files if b"fritz" in p.read_bytes()]
+    with consumer(queued):
+        wait_until_applied(queued)
+    done = [p.name for p in tmp_path.iterdir() if p.name.startswith("tasks.db")]
+
+    assert waiting == []
+    assert [name for name in done if b"fritz" in (tmp_path / name).read_bytes()] == []
+
+
 def test_delivery_whose_task_was_lost_is_applied_by_the_sweep(queued: Runtime) -> None:
     anna, code = referrer_with_claim(queued)
     assert post_paid(create_app(runtime=queued).test_client(), code)["status"] == "accepted"

@@ -26,6 +26,7 @@ from passiton.core.models import (
 )
 from passiton.core.services.friend_pool import LOW_WATER
 from passiton.core.services.friend_referrals import insert_referral, referral_of_friend
+from passiton.core.services.redactions import was_redacted
 from passiton.core.services.referral_links import ReferralLink, find_link
 
 
@@ -98,6 +99,14 @@ def claim_on_link(session: Session, link: ReferralLink, email: str) -> Claim:
     if existing is not None and existing.friend_code_id is not None:
         return _claim_of(session, existing)
     if existing is not None and existing.status is not ReferralStatus.OFFERED:
+        raise AlreadyReferred("this e-mail address has already used a referral")
+    if (
+        existing is None
+        and link.settings.new_customers_only
+        and was_redacted(session, link.shop.id, None, key)
+    ):
+        # Someone redacted here had this address: the rule judges them as it would have with
+        # their data kept (services/redactions.py), with the same answer as for a used referral.
         raise AlreadyReferred("this e-mail address has already used a referral")
     code = session.execute(_NEXT_CODE, shop).one_or_none()
     if code is None:

@@ -19,6 +19,8 @@ from passiton.core.models import (
     Shop,
     utcnow,
 )
+from passiton.core.services.pending_redaction import forget_in_pending_deliveries
+from passiton.core.services.redactions import remember_redacted
 
 REDACTED = "redacted"
 ERASED = "passiton.erased"
@@ -94,9 +96,11 @@ def redact_customer(
     """Erase personal data of one customer; amounts and ledger stay. Return rows touched.
 
     Everything is covered: the customer row, their referrals as a friend, the orders we keep,
-    and the data exports gathered for them before (deleted) or that name them as someone's
-    friend (their address blanked). tests/service/test_redaction_scan.py checks every text
-    and JSON column of every table, so a new column that holds an address fails it.
+    the data exports gathered for them before (deleted) or that name them as someone's
+    friend (their address blanked), and the events of deliveries not yet applied (which
+    would otherwise bring them back). tests/service/test_redaction_scan.py checks every text
+    and JSON column of every table, so a new column that holds an address fails it. What
+    stays is a keyed hash of their identifiers (services/redactions.py says why).
     """
     key = email_key(email)
     customers = _customers(session, shop_id, customer_id, key)
@@ -105,7 +109,9 @@ def redact_customer(
     platform_ids.update([customer_id] if customer_id else [])
     keys.update([key] if key else [])
     session.info[ERASED] = True
+    remember_redacted(session, shop_id, platform_ids, keys)
     touched = _forget_in_exports(session, shop_id, platform_ids, keys)
+    touched += forget_in_pending_deliveries(session, shop_id, platform_ids, keys)
     for customer in customers:
         # A new random code: the old one may have been made from the first name (codes were
         # NAME-XXXX before), and links that carry it stop working at redaction anyway, since

@@ -9,9 +9,11 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from passiton.core import events as ev
+from passiton.core.identity import email_key
 from passiton.core.models import DataExport
 from passiton.core.services import compliance, orders, shop_facts, shops
 from passiton.core.services.enrolment import Buyer, enrol
+from passiton.core.services.redactions import was_redacted
 
 
 @dataclass
@@ -44,9 +46,14 @@ def _apply(
         case ev.OrderDeleted(order_id=order_id):
             orders.handle_deleted(session, shop_id, order_id, now)
         case ev.CustomerCreated(customer_id=customer_id, email=email, first_name=first_name):
-            enrol(
-                session, shop_id, Buyer(customer_id=customer_id, email=email, first_name=first_name)
-            )
+            # It carries no time, so a late one (recorded while a redaction ran) cannot be told
+            # from a new account: a redacted person is enrolled again by their next paid order.
+            if not was_redacted(session, shop_id, customer_id, email_key(email)):
+                enrol(
+                    session,
+                    shop_id,
+                    Buyer(customer_id=customer_id, email=email, first_name=first_name),
+                )
         case ev.CustomerDataRequested(customer_id=customer_id, email=email):
             payload = compliance.export_customer_data(session, shop_id, customer_id, email)
             session.add(DataExport(shop_id=shop_id, payload=payload))

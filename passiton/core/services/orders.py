@@ -24,6 +24,7 @@ from passiton.core.models import (
 )
 from passiton.core.services.enrolment import Buyer, by_referral_code, enrol
 from passiton.core.services.friend_referrals import insert_referral, referral_of_friend
+from passiton.core.services.redactions import unless_redacted, was_redacted
 from passiton.core.services.settlement import lock_referral, settle
 from passiton.core.services.shops import current_settings, settings_at
 
@@ -37,6 +38,7 @@ FOREIGN_REFUND = "foreign_refund_currency"
 
 def handle_order(session: Session, shop_id: int, state: OrderState, now: datetime) -> None:
     """Apply an order's current state to the program."""
+    state = unless_redacted(session, shop_id, state)
     record = _record_state(session, shop_id, state)
     if record.paid and not record.cancelled and not record.deleted:
         enrol(
@@ -278,10 +280,13 @@ def _is_new_customer(
 ) -> bool:
     if state.prior_orders:
         return False
+    key = email_key(state.email)
+    if was_redacted(session, shop_id, state.customer_id, key):
+        # Their earlier orders no longer name them, but the shop did know them.
+        return False
     who = []
     if state.customer_id:
         who.append(OrderRecord.customer_id == state.customer_id)
-    key = email_key(state.email)
     if key:
         who.append(OrderRecord.email_key == key)
     if not who:
