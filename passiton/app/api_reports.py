@@ -33,8 +33,14 @@ def stats() -> Response:
             "funnel": {
                 "link_visits": funnel.link_visits,
                 "claimed": funnel.claimed,
-                "converted": funnel.converted,
+                "ordered": funnel.ordered,
+                # Kept for API clients from before `ordered`: the same number.
+                "converted": funnel.ordered,
+                "pending": funnel.pending,
                 "approved": funnel.approved,
+                "in_review": funnel.in_review,
+                "reversed": funnel.reversed,
+                "rejected": funnel.rejected,
             },
             "referred_revenue": str(found.referred_revenue),
             "conversion_rate": str(found.conversion_rate)

@@ -15,9 +15,14 @@ from passiton.app import migrate
 from passiton.app.api_keys import create_api_key
 from passiton.app.config import ConfigError, Settings, load_settings
 from passiton.app.runtime import build_runtime
+from passiton.app.tasks import WEBHOOK_RECHECK
+from passiton.app.woocommerce_wiring import woocommerce_store
 from passiton.app.worker_heartbeat import HeartbeatThread
-from passiton.core.models import Shop
+from passiton.connectors.woocommerce.client import WebhookCheck
+from passiton.core.models import Platform, Shop, ShopStatus
+from passiton.core.ports import StoreError
 from passiton.core.services import reconciliation
+from passiton.core.services.shops import store_shop
 
 
 def _settings() -> Settings:
@@ -164,6 +169,67 @@ def reconcile(shop_ref: str | None) -> None:
             runtime.db.sessions, runtime.stores, shop_id, datetime.now(UTC)
         )
         click.echo(f"shop {shop_id}: {seen} orders reconciled")
+
+
+@main.group()
+def woocommerce() -> None:
+    """Connected WooCommerce stores."""
+
+
+@woocommerce.command("check-webhooks")
+@click.option(
+    "--shop", "shop_ref", default=None, help="Shop id or domain (default: every connected store)."
+)
+def woocommerce_check_webhooks(shop_ref: str | None) -> None:
+    """Check the stores' webhooks now: create missing ones, re-activate disabled ones."""
+    runtime = build_runtime(_settings())
+    with runtime.db.sessions() as session:
+        if shop_ref:
+            shop = _find_shop(session, shop_ref)
+            if shop.platform is not Platform.WOOCOMMERCE:
+                raise click.ClickException(f"shop '{shop_ref}' is not a WooCommerce store")
+            if shop.status is not ShopStatus.ACTIVE:
+                raise click.ClickException(f"shop '{shop_ref}' is disconnected")
+            targets = [store_shop(shop)]
+        else:
+            found = session.scalars(
+                select(Shop)
+                .where(Shop.platform == Platform.WOOCOMMERCE, Shop.status == ShopStatus.ACTIVE)
+                .order_by(Shop.id)
+            )
+            targets = [store_shop(shop) for shop in found]
+    if not targets:
+        click.echo("no connected WooCommerce stores")
+    failed = 0
+    for target in targets:
+        try:
+            check = woocommerce_store(runtime, target).check_webhooks()
+        except StoreError as error:
+            click.echo(f"shop {target.shop_id} ({target.domain}): not checked: {error}", err=True)
+            failed += 1
+            continue
+        click.echo(_webhook_report(target.shop_id, target.domain, check))
+    if failed:
+        raise click.ClickException(f"{failed} store(s) could not be checked")
+
+
+def _webhook_report(shop_id: int, domain: str, check: WebhookCheck) -> str:
+    minutes = int(WEBHOOK_RECHECK.total_seconds() // 60)
+    lines = [f"shop {shop_id} ({domain}):"]
+    lines += [f"  {topic}: active" for topic in check.active]
+    lines += [f"  {topic}: missing, created" for topic in check.created]
+    lines += [f"  {topic}: disabled, re-activated" for topic in check.reactivated]
+    if check.duplicates_removed:
+        lines.append(f"  {check.duplicates_removed} duplicate webhook(s) removed")
+    if check.created or check.reactivated:
+        lines.append("  orders changed meanwhile are being reconciled (WooCommerce never retries).")
+    if check.reactivated:
+        lines.append(
+            "  note: WooCommerce keeps a re-activated webhook's failure count at 6 until a "
+            "delivery succeeds, so one more failure disables it again; it is checked again "
+            f"in {minutes} minutes - check again soon, not in an hour."
+        )
+    return "\n".join(lines)
 
 
 @main.command()

@@ -172,11 +172,25 @@ SCHEMAS: dict[str, Any] = {
                 "type": "object",
                 "properties": {
                     k: {"type": "integer"}
-                    for k in ("link_visits", "claimed", "converted", "approved")
+                    for k in (
+                        "link_visits",
+                        "claimed",
+                        "ordered",
+                        "converted",
+                        "pending",
+                        "approved",
+                        "in_review",
+                        "reversed",
+                        "rejected",
+                    )
                 },
             },
             "referred_revenue": MONEY,
-            "conversion_rate": {"type": ["string", "null"], "description": "converted/claimed"},
+            "conversion_rate": {
+                "type": ["string", "null"],
+                "description": "(pending + approved) / claimed: refunded, cancelled, rejected "
+                "and in-review orders do not count",
+            },
             "points": {
                 "type": "object",
                 "properties": {

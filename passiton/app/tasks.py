@@ -45,6 +45,13 @@ log = logging.getLogger(__name__)
 DELIVERY_GRACE = timedelta(minutes=1)
 """How long a recorded delivery may wait for its task before the sweep enqueues it again."""
 DELIVERY_BATCH = 1000
+WEBHOOK_RECHECK = timedelta(minutes=10)
+"""How soon a WooCommerce store whose webhooks were repaired is checked again.
+
+A webhook WooCommerce disabled keeps its failure count at 6 when re-activated, until one
+delivery succeeds: one more failure disables it again. Waiting for the hourly check would lose
+up to an hour of deliveries (WooCommerce never retries them).
+"""
 
 
 def make_huey(settings: Settings) -> Huey:
@@ -72,6 +79,8 @@ class Tasks:
     sweep: Any
     reconcile_all: Any
     check_webhooks: Any
+    recheck_webhooks: Any
+    """Check one shop's webhooks again in WEBHOOK_RECHECK (after a repair)."""
     refresh_all_facts: Any
     verify_woocommerce_grant: Any = None
     """Set by the WooCommerce wiring, which owns the key grant tasks."""
@@ -128,6 +137,9 @@ def register_tasks(huey: Huey, db: Database, stores: StoreDirectory) -> Tasks:
                 return
             target = store_shop(shop)
         stores.store_for(target).register_webhooks()
+
+    def recheck_webhooks(shop_id: int) -> None:
+        register_webhooks.schedule(args=(shop_id,), delay=WEBHOOK_RECHECK.total_seconds())
 
     @huey.task(name="refresh_shop_facts", retries=6, retry_delay=30, retry_backoff=2)
     def refresh_shop_facts(shop_id: int) -> bool:
@@ -202,6 +214,7 @@ def register_tasks(huey: Huey, db: Database, stores: StoreDirectory) -> Tasks:
         sweep=sweep,
         reconcile_all=reconcile_all,
         check_webhooks=check_webhooks,
+        recheck_webhooks=recheck_webhooks,
         refresh_all_facts=refresh_all_facts,
     )
 

@@ -61,6 +61,13 @@ def woocommerce_store(runtime: Runtime, target: StoreShop) -> WooCommerceStore:
             consumer_secret=str(keys["consumer_secret"]),
         ),
         WebhookTarget(delivery_url(runtime, target.shop_id), secret),
-        # A repaired subscription means deliveries were lost (WooCommerce never retries them).
-        on_webhooks_repaired=lambda: runtime.tasks.reconcile_shop(target.shop_id),
+        on_webhooks_repaired=lambda: after_webhook_repair(runtime, target.shop_id),
     )
+
+
+def after_webhook_repair(runtime: Runtime, shop_id: int) -> None:
+    """Pull what the broken subscription lost, and check the repair holds soon after."""
+    # WooCommerce never retries a delivery, so orders changed meanwhile must be pulled; a
+    # re-activated webhook is one failure away from being disabled again.
+    runtime.tasks.reconcile_shop(shop_id)
+    runtime.tasks.recheck_webhooks(shop_id)

@@ -17,6 +17,9 @@ class RefundSeen:
 
     refund_id: str
     amount: Decimal
+    currency: str | None = None
+    """The currency `amount` is in; None when it is its order's (every refund recorded before
+    this field existed)."""
 
 
 @dataclass(frozen=True)

@@ -38,6 +38,7 @@ class ShopifyOrder:
     cancelled_at: datetime | None = None
     refunds: list[tuple[int, Decimal]] = field(default_factory=list)
     currency: str = "EUR"
+    """The shop's currency (`currencyCode` of the sandbox shop); the buyer pays in it too."""
 
     @property
     def refunded(self) -> Decimal:
@@ -101,7 +102,12 @@ def refund_webhook_body(order: ShopifyOrder, refund_id: int, amount: Decimal) ->
         "order_id": order.order_id,
         "refund_line_items": [],
         "transactions": [
-            {"kind": "refund", "status": "success", "amount": f"{amount:.2f}", "currency": "EUR"}
+            {
+                "kind": "refund",
+                "status": "success",
+                "amount": f"{amount:.2f}",
+                "currency": order.currency,
+            }
         ],
     }
 

@@ -126,6 +126,13 @@ class WooSite:
             hook = self.data.webhooks.get(webhook_id)
             if hook is None:
                 return
-            hook["failure_count"] = 0 if delivered(status) else hook["failure_count"] + 1
-            if hook["failure_count"] >= MAX_FAILURES:
+            # As `WC_Webhook::failed_delivery()` (`includes/class-wc-webhook.php`) counts: a
+            # failure with more than 5 (`woocommerce_max_webhook_delivery_failures`) already
+            # counted disables the webhook and leaves the count at 6; only a delivery that
+            # succeeds sets it back to 0 (`WC_Webhook::deliver()`).
+            if delivered(status):
+                hook["failure_count"] = 0
+            elif hook["failure_count"] >= MAX_FAILURES - 1:
                 hook["status"] = "disabled"
+            else:
+                hook["failure_count"] += 1

@@ -8,14 +8,52 @@ entry in `refunds[]` and only a full refund changes the order's status.
 from __future__ import annotations
 
 import itertools
+import re
 import secrets
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
 ALREADY_EXISTS = "woocommerce_rest_coupon_code_already_exists"
 WEBHOOK_EDITABLE = ("name", "status", "secret", "delivery_url")
+STORE_CURRENCY = "EUR"
+"""The store's currency (`WooIdentity.currency`), which its orders are placed in: no
+multi-currency plugin here."""
+COUPON_SETTERS = frozenset(
+    {
+        "code",
+        "amount",
+        "discount_type",
+        "description",
+        "date_expires",
+        "individual_use",
+        "product_ids",
+        "excluded_product_ids",
+        "usage_limit",
+        "usage_limit_per_user",
+        "limit_usage_to_x_items",
+        "free_shipping",
+        "product_categories",
+        "excluded_product_categories",
+        "exclude_sale_items",
+        "minimum_amount",
+        "maximum_amount",
+        "email_restrictions",
+    }
+)
+"""The writable coupon fields WooCommerce applies: those `WC_Coupon` has a `set_<field>()` for.
+
+`WC_REST_Coupons_V2_Controller::prepare_object_for_database`
+(`includes/rest-api/Controllers/Version2/class-wc-rest-coupons-v2-controller.php`) calls
+`set_{$key}` only when it is callable on `WC_Coupon` (`includes/class-wc-coupon.php`); anything
+else, `date_expires_gmt` included (the schema lists it as writable, there is no setter), is
+dropped without an error and the request still answers 201/200. Read-only fields (`id`,
+`usage_count`, `used_by`, dates created/modified) are never applied either.
+"""
+ISO_WITH_OFFSET = re.compile(
+    r"^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(Z|[-+]\d{2}:\d{2})$"
+)
 
 
 class CouponRefused(Exception):
@@ -59,6 +97,25 @@ def gmt(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%S")
 
 
+def wc_date(value: object) -> datetime | None:
+    """A date as `WC_Data::set_date_prop` reads it (`includes/abstracts/abstract-wc-data.php`).
+
+    Empty means none; a number is a UTC timestamp; an ISO 8601 date-time with `Z` or `±HH:MM`
+    is read in that offset; any other string in the site's timezone, UTC in the sandbox.
+    Raises ValueError for what it cannot read (WooCommerce swallows that and keeps the old date).
+    """
+    if value is None or value in ("", 0, "0000-00-00 00:00:00"):
+        return None
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return datetime.fromtimestamp(value, UTC)
+    text = str(value).strip()
+    if text.isdigit():
+        return datetime.fromtimestamp(int(text), UTC)
+    if ISO_WITH_OFFSET.match(text):
+        return datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(UTC)
+    return datetime.fromisoformat(text).replace(tzinfo=UTC)
+
+
 class WooStoreData:
     """Coupons, orders and webhooks of one store."""
 
@@ -85,13 +142,16 @@ class WooStoreData:
         if not isinstance(amount, str):
             # WooCommerce's schema types `amount` as a string and rejects a JSON number.
             raise CouponRefused("rest_invalid_param", "Invalid parameter(s): amount")
-        coupon = {
-            **item,
+        coupon: dict[str, Any] = {
             "id": next(self._ids),
             "code": code,
             "amount": amount,
+            "date_expires": None,
+            "date_expires_gmt": None,
             "usage_count": 0,
+            "usage_limit": None,
         }
+        self._apply(coupon, item)
         self.coupons[coupon["id"]] = coupon
         return coupon
 
@@ -100,8 +160,26 @@ class WooStoreData:
         coupon = self.coupons.get(int(item.get("id") or 0))
         if coupon is None:
             raise CouponRefused("woocommerce_rest_shop_coupon_invalid_id", "Invalid ID.")
-        coupon.update({k: v for k, v in item.items() if k not in ("id", "code")})
+        self._apply(coupon, {k: v for k, v in item.items() if k != "code"})
         return coupon
+
+    @staticmethod
+    def _apply(coupon: dict[str, Any], item: dict[str, Any]) -> None:
+        """Set what WooCommerce would set (see COUPON_SETTERS); drop the rest silently."""
+        for key, value in item.items():
+            if key not in COUPON_SETTERS or key == "code" or value is None:
+                continue
+            if key == "date_expires":
+                try:
+                    expires = wc_date(value)
+                except ValueError:
+                    continue  # `set_date_prop` catches the exception: the old date stays
+                # The site's timezone is UTC, so the local date equals the `_gmt` one.
+                coupon["date_expires"] = coupon["date_expires_gmt"] = (
+                    None if expires is None else gmt(expires)
+                )
+            else:
+                coupon[key] = value
 
     def place_order(
         self, buyer: WooBuyer, total: Decimal, codes: tuple[str, ...], now: datetime
@@ -155,11 +233,14 @@ class WooStoreData:
         return self.webhooks[hook_id]
 
     def update_webhook(self, hook: dict[str, Any], body: dict[str, Any]) -> None:
-        """PUT /webhooks/<id>: a new delivery URL has to be pinged again."""
+        """PUT /webhooks/<id>: a new delivery URL has to be pinged again.
+
+        Re-activating keeps `failure_count` (6 after WooCommerce disabled it, seen on a real
+        store): `WC_Webhook::set_status()` (`includes/class-wc-webhook.php`) does not touch it,
+        so one more failed delivery disables the webhook again.
+        """
         if body.get("delivery_url") and body["delivery_url"] != hook["delivery_url"]:
             hook["pending_delivery"] = True
-        if body.get("status") == "active":
-            hook["failure_count"] = 0
         hook.update({k: v for k, v in body.items() if k in WEBHOOK_EDITABLE})
 
 
@@ -173,7 +254,7 @@ def order_body(order: WooOrder) -> dict[str, Any]:
         "number": str(order.order_id),
         "created_via": "checkout",
         "status": order.status,
-        "currency": "EUR",
+        "currency": STORE_CURRENCY,
         "date_created": gmt(order.created),
         "date_created_gmt": gmt(order.created),
         "date_modified": gmt(order.modified),

@@ -4,14 +4,24 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 
 from flask.testing import FlaskClient
 
 from passiton.app.api_exports import csv_cell
 from passiton.app.factory import create_app
+from passiton.core.events import OrderState, RefundSeen
+from passiton.core.services.orders import handle_order
 from tests.conftest import RuntimeFactory
-from tests.faces.scenario import ShopAccess, claim, converted_referral, referrer, shop_with_key
+from tests.faces.scenario import (
+    ShopAccess,
+    claim,
+    converted_referral,
+    friend_orders,
+    referrer,
+    shop_with_key,
+)
 
 
 def _shop_with_history(
@@ -40,7 +50,17 @@ def test_stats_report_funnel_revenue_points_and_series(
 
     stats = client.get("/api/stats?days=7", headers=one.headers).get_json()
 
-    assert stats["funnel"] == {"link_visits": 3, "claimed": 4, "converted": 3, "approved": 0}
+    assert stats["funnel"] == {
+        "link_visits": 3,
+        "claimed": 4,
+        "ordered": 3,
+        "converted": 3,
+        "pending": 3,
+        "approved": 0,
+        "in_review": 0,
+        "reversed": 0,
+        "rejected": 0,
+    }
     assert stats["referred_revenue"] == "170.50"
     assert stats["conversion_rate"] == "0.7500"
     # Three referrals at 1000 points, 100 points to one unit of currency.
@@ -59,6 +79,47 @@ def test_stats_report_funnel_revenue_points_and_series(
     assert today["day"] == datetime.now(UTC).date().isoformat()
     assert (today["visits"], today["referrals"], today["revenue"]) == (3, 4, "170.50")
     assert all(p["referrals"] == p["visits"] == 0 for p in stats["series"][:-1])
+
+
+def test_refunded_and_in_review_orders_do_not_count_as_friend_conversion(
+    make_runtime: RuntimeFactory, sqlite_url: str
+) -> None:
+    # Given four claims: one order that counts, one refunded in full, one held for review
+    # (same shipping address as the referrer), and a friend who never ordered
+    runtime = make_runtime(sqlite_url)
+    client = create_app(runtime=runtime).test_client()
+    shop = shop_with_key(runtime, "one.test")
+    anna = referrer(runtime, shop.shop_id, "anna@example.com", "Anna", shipping="1 main st")
+    converted_referral(runtime, shop.shop_id, anna, "f1@example.com", "1", "100.00")
+    converted_referral(runtime, shop.shop_id, anna, "f2@example.com", "2", "50.00")
+    refund = OrderState(
+        order_id="2",
+        updated_at=datetime.now(UTC) + timedelta(minutes=1),
+        customer_id=None,
+        email="f2@example.com",
+        first_name=None,
+        currency="USD",
+        total=Decimal("50.00"),
+        subtotal=Decimal("50.00"),
+        paid=True,
+        cancelled=False,
+        refunds=(RefundSeen("r2", Decimal("50.00")),),
+    )
+    runtime.db.run(lambda s: handle_order(s, shop.shop_id, refund, refund.updated_at))
+    code = claim(runtime, shop.shop_id, anna, "f3@example.com")
+    friend_orders(runtime, shop.shop_id, "3", "f3@example.com", code, "40", shipping="1 main st")
+    claim(runtime, shop.shop_id, anna, "f4@example.com")
+
+    # When the merchant opens the stats
+    stats = client.get("/api/stats", headers=shop.headers).get_json()
+
+    # Then the funnel shows each fate separately, and only the counting order converts
+    funnel = stats["funnel"]
+    assert (funnel["claimed"], funnel["ordered"]) == (4, 3)
+    assert (funnel["pending"], funnel["reversed"], funnel["in_review"]) == (1, 1, 1)
+    assert (funnel["approved"], funnel["rejected"]) == (0, 0)
+    assert stats["conversion_rate"] == "0.2500"
+    assert stats["referred_revenue"] == "100.00"
 
 
 def test_stats_of_an_empty_shop_have_no_rate(make_runtime: RuntimeFactory, sqlite_url: str) -> None:

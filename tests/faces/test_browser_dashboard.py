@@ -30,6 +30,11 @@ def test_dashboard_renders_stats_chart_and_tables(browser: Browser, live: LiveAp
     page.goto(f"{live.url}/dashboard")
 
     expect(page.locator('[data-stat="claimed"]')).to_have_text("3")
+    expect(page.locator('[data-stat="ordered"]')).to_have_text("2")
+    expect(page.locator('[data-stat="in_review"]')).to_have_text("1")
+    expect(page.locator('[data-stat="reversed"]')).to_have_text("0")
+    # Only Bob's order counts: Dave's waits for review, Carol has not ordered.
+    expect(page.locator('[data-stat="conversion_rate"]')).to_have_text("33.3 %")
     expect(page.locator('[data-stat="referred_revenue"]')).to_have_text("80.00 USD")
     chart = page.locator("#chart svg")
     expect(chart).to_be_visible()

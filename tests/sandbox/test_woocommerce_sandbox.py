@@ -69,6 +69,44 @@ def test_deactivated_coupons_are_refused_at_checkout(sandbox: Sandbox) -> None:
     assert sandbox.place_woo_order(BUYER, Decimal("50.00"), ("PI-BBBB",)).codes == ("pi-bbbb",)
 
 
+def test_friend_codes_expire_on_the_store_and_at_checkout(sandbox: Sandbox) -> None:
+    # Given friend codes created through the connector with a 30-day offer
+    woo_store(sandbox).create_friend_codes(None, OFFER, ["PI-AAAA"])
+    (coupon,) = sandbox.woo.coupons.values()
+    # Then the store keeps an expiry about 30 days out, and the checkout refuses it after that
+    assert coupon["date_expires_gmt"] is not None
+    sandbox.clock.advance(timedelta(days=31).total_seconds())
+    with pytest.raises(ValueError, match="expired"):
+        sandbox.place_woo_order(BUYER, Decimal("50.00"), ("PI-AAAA",))
+
+
+def test_date_expires_gmt_is_dropped_silently_like_woocommerce_does(sandbox: Sandbox) -> None:
+    rest = WooRest(WooCredentials(sandbox.url, *KEYS))
+    made = rest.post(
+        "coupons", {"code": "GMT1", "amount": "1", "date_expires_gmt": "2020-01-01T00:00:00"}
+    )
+    assert made.status_code == 201
+    assert (made.json()["date_expires"], made.json()["date_expires_gmt"]) == (None, None)
+    changed = rest.post(
+        "coupons/batch",
+        {"update": [{"id": made.json()["id"], "date_expires_gmt": "2020-01-01T00:00:00"}]},
+    )
+    assert changed.status_code == 200
+    assert changed.json()["update"][0]["date_expires_gmt"] is None
+    sandbox.place_woo_order(BUYER, Decimal("50.00"), ("GMT1",))
+
+
+@pytest.mark.parametrize(
+    "sent",
+    ["2026-01-02T04:05:06Z", "2026-01-02T06:05:06+02:00", 1767326706, "2026-01-02T04:05:06"],
+)
+def test_date_expires_is_read_like_set_date_prop(sandbox: Sandbox, sent: object) -> None:
+    # UTC with Z, another offset, a UTC timestamp, and a local time (the sandbox site is UTC)
+    rest = WooRest(WooCredentials(sandbox.url, *KEYS))
+    made = rest.post("coupons", {"code": "EXP1", "amount": "1", "date_expires": sent}).json()
+    assert made["date_expires_gmt"] == "2026-01-02T04:05:06"
+
+
 def test_orders_are_pulled_page_by_page_with_wordpress_totals(sandbox: Sandbox) -> None:
     start = sandbox.clock.now()
     orders = [sandbox.place_woo_order(BUYER, Decimal("20.00")) for _ in range(130)]

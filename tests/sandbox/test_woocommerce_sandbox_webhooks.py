@@ -93,6 +93,30 @@ def test_a_webhook_is_disabled_on_its_seventh_failure_in_a_row(sandbox: Sandbox)
     assert sandbox.woo_site.notify(order.order_id, "order.updated") == []
 
 
+def test_a_reactivated_webhook_is_disabled_again_by_one_more_failure(sandbox: Sandbox) -> None:
+    # Given a webhook WooCommerce disabled after 7 failures, then re-activated by Passiton
+    store = Recorder(status=500)
+    sandbox.deliver_to(store)
+    woo_store(sandbox).register_webhooks()
+    order = sandbox.place_woo_order(BUYER, Decimal("40.00"))
+    for _ in range(7):
+        sandbox.woo_site.notify(order.order_id, "order.updated")
+    hook = next(h for h in sandbox.woo.webhooks.values() if h["topic"] == "order.updated")
+    assert (hook["status"], hook["failure_count"]) == ("disabled", 6)
+    woo_store(sandbox).register_webhooks()
+    assert (hook["status"], hook["failure_count"]) == ("active", 6)
+
+    # When one more delivery fails, then it is disabled again at once
+    sandbox.woo_site.notify(order.order_id, "order.updated")
+    assert hook["status"] == "disabled"
+
+    # And only a delivery that succeeds clears the count
+    woo_store(sandbox).register_webhooks()
+    store.status = 200
+    sandbox.woo_site.notify(order.order_id, "order.updated")
+    assert (hook["status"], hook["failure_count"]) == ("active", 0)
+
+
 def test_an_unreachable_delivery_url_is_a_failed_delivery(sandbox: Sandbox) -> None:
     # DELIVERY points at the discard port, where nothing listens.
     woo_store(sandbox).register_webhooks()

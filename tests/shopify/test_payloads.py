@@ -2,9 +2,10 @@ from __future__ import annotations
 
 import json
 from decimal import Decimal
+from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from passiton.connectors.shopify.payloads import load_object, order_state, refund_seen
@@ -150,3 +151,84 @@ def test_large_order_ids_survive_exactly(order_id: int) -> None:
     body = json.dumps(paid_order(order_id=order_id)).encode()
 
     assert order_state(load_object(body)).order_id == str(order_id)
+
+
+def _in_yen(refund: dict[str, Any], rate: Decimal) -> dict[str, Any]:
+    """The captured refund as if the buyer paid in JPY in a USD shop (`rate` yen per dollar)."""
+    for line in refund["refund_line_items"]:
+        for name in ("subtotal_set", "total_tax_set"):
+            shop = Decimal(line[name]["shop_money"]["amount"])
+            line[name]["presentment_money"] = {
+                "amount": str((shop * rate).quantize(Decimal(1))),
+                "currency_code": "JPY",
+            }
+    return refund
+
+
+def test_the_captured_refund_is_in_shop_money_already() -> None:
+    seen = refund_seen(fixture("refunds_create.json"))
+    assert (seen.amount, seen.currency) == (Decimal("85.00"), "USD")
+
+
+def test_a_refund_paid_in_another_currency_is_converted_to_shop_money() -> None:
+    # Given a refund of 15,000 yen (transactions are in the presentment currency, with no
+    # *_set) on lines worth 414.95 USD = 62,243 yen (150 yen to the dollar)
+    refund = _in_yen(fixture("refunds_create.json"), Decimal(150))
+    refund["transactions"] = [
+        {"kind": "refund", "status": "success", "amount": "15000", "currency": "JPY"}
+    ]
+    # When it is read, then the core sees dollars: 15,000 x 414.95 / 62,240
+    seen = refund_seen(refund)
+    assert (seen.amount, seen.currency) == (Decimal("100.00"), "USD")
+
+
+def test_a_foreign_refund_with_no_parts_keeps_its_own_currency() -> None:
+    refund = fixture("refunds_create.json")
+    refund["refund_line_items"] = [
+        {
+            "subtotal_set": {
+                "shop_money": {"amount": "0.00", "currency_code": "USD"},
+                "presentment_money": {"amount": "0", "currency_code": "JPY"},
+            }
+        }
+    ]
+    refund["transactions"] = [{"kind": "refund", "status": "success", "amount": "500"}]
+    seen = refund_seen(refund)
+    assert (seen.amount, seen.currency) == (Decimal("500"), "JPY")
+
+
+@settings(deadline=None)
+@given(
+    yen=st.integers(1, 10_000_000),
+    rate=st.decimals(Decimal("0.5"), Decimal("300"), places=2),
+    lines=st.lists(st.integers(100, 100_000), min_size=1, max_size=5),
+)
+def test_refunds_in_mixed_currencies_are_always_in_shop_money(
+    yen: int, rate: Decimal, lines: list[int]
+) -> None:
+    # Property: whatever the rate and lines, the amount is in the shop's currency, to the cent,
+    # at the rate the refund's own parts imply.
+    refund = {
+        "id": 1,
+        "refund_line_items": [
+            {
+                "subtotal_set": {
+                    "shop_money": {"amount": str(Decimal(c) / 100), "currency_code": "USD"},
+                    "presentment_money": {
+                        "amount": str((Decimal(c) / 100 * rate).quantize(Decimal("0.01"))),
+                        "currency_code": "JPY",
+                    },
+                }
+            }
+            for c in lines
+        ],
+        "transactions": [{"kind": "refund", "status": "success", "amount": str(yen)}],
+    }
+    shop = sum((Decimal(c) / 100 for c in lines), Decimal(0))
+    presentment = sum(
+        ((Decimal(c) / 100 * rate).quantize(Decimal("0.01")) for c in lines), Decimal(0)
+    )
+    seen = refund_seen(refund)
+    assert seen.currency == "USD"
+    assert seen.amount == seen.amount.quantize(Decimal("0.01"))
+    assert abs(seen.amount - Decimal(yen) * shop / presentment) <= Decimal("0.005")

@@ -83,6 +83,7 @@ def order(
     ref_code: str | None = None,
     shipping_key: str | None = None,
     phone: str | None = None,
+    currency: str = "USD",
 ) -> OrderState:
     return OrderState(
         order_id=order_id or new_id(),
@@ -90,7 +91,7 @@ def order(
         customer_id=customer_id,
         email=email,
         first_name="Fritz",
-        currency="EUR",
+        currency=currency,
         total=Decimal(total),
         subtotal=Decimal(subtotal or total),
         paid=paid,

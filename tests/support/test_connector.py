@@ -61,7 +61,7 @@ class FakeWebhooks:
                 customer_id=None,
                 email=data["email"],
                 first_name=None,
-                currency="EUR",
+                currency="USD",
                 total=Decimal(data["total"]),
                 subtotal=Decimal(data["total"]),
                 paid=bool(data["paid"]),

@@ -77,7 +77,7 @@ def test_amounts_are_strings_and_datetimes_keep_their_offset() -> None:
     (stored,) = encode_events([ev.OrderChanged(STATE)])
     order = stored["order"]
     assert (order["total"], order["updated_at"]) == ("100.50", "2026-11-01T12:30:00-05:00")
-    assert order["refunds"] == [{"refund_id": "r-1", "amount": "10.00"}]
+    assert order["refunds"] == [{"refund_id": "r-1", "amount": "10.00", "currency": None}]
     (decoded,) = decode_events([stored])
     assert isinstance(decoded, ev.OrderChanged)
     assert str(decoded.order.total) == "100.50"
@@ -153,3 +153,17 @@ def test_any_events_round_trip_through_json(events: list[ev.Event]) -> None:
     decoded = decode_events(stored)
     assert decoded == tuple(events)
     assert [type(e) for e in decoded] == [type(e) for e in events]
+
+
+def test_refunds_stored_before_they_named_a_currency_still_decode() -> None:
+    stored = [
+        {"type": "refund_created", "order_id": "7", "refund": {"refund_id": "1", "amount": "5.00"}}
+    ]
+    (event,) = decode_events(stored)
+    assert event == ev.RefundCreated("7", ev.RefundSeen("1", Decimal("5.00")))
+    assert event.refund.currency is None
+
+
+def test_a_refunds_currency_round_trips() -> None:
+    event = ev.RefundCreated("7", ev.RefundSeen("1", Decimal("66.00"), "USD"))
+    assert decode_events(json.loads(json.dumps(encode_events([event])))) == (event,)

@@ -37,8 +37,16 @@ def mock_store(mock: responses.RequestsMock, keys: frozenset[str] | None = None)
 
 def _batch(request: PreparedRequest) -> tuple[int, dict[str, str], str]:
     body = json.loads(request.body or b"{}")
-    created = [{"id": 100 + i, "code": c["code"].lower()} for i, c in enumerate(body["create"])]
+    created = [
+        # A store in UTC keeps `date_expires` and shows it back as `date_expires_gmt`.
+        {"id": 100 + i, "code": c["code"].lower(), "date_expires_gmt": _utc(c.get("date_expires"))}
+        for i, c in enumerate(body["create"])
+    ]
     return 200, {}, json.dumps({"create": created})
+
+
+def _utc(expires: str | None) -> str | None:
+    return expires.removesuffix("Z") if expires else None
 
 
 def _keyed_list(keys: frozenset[str]) -> Any:

@@ -11,7 +11,7 @@ import requests
 import responses
 from responses import matchers
 
-from passiton.connectors.woocommerce.client import WebhookTarget, WooCommerceStore
+from passiton.connectors.woocommerce.client import WebhookCheck, WebhookTarget, WooCommerceStore
 from passiton.connectors.woocommerce.rest import WooCredentials
 from passiton.core.ports import RestrictedCodeSpec, StoreError
 from passiton.core.program_settings import DiscountType, FriendOfferSpec
@@ -33,6 +33,17 @@ def make_store(repaired: list[bool] | None = None) -> WooCommerceStore:
     )
 
 
+def coupon_answer(coupon_id: int, code: str, **fields: object) -> dict[str, object]:
+    """A coupon as the REST API answers it (the captured shape), with some fields changed."""
+    coupon = json.loads((FIXTURES / "coupon.json").read_text())
+    assert isinstance(coupon, dict)
+    return {**coupon, "id": coupon_id, "code": code, **fields}
+
+
+EXPIRES = {"date_expires": "2026-12-22T12:00:00", "date_expires_gmt": "2026-12-22T12:00:00"}
+"""A coupon expiring 30 days after NOW, as a store in UTC shows it."""
+
+
 def sent_json(index: int) -> dict[str, object]:
     body = responses.calls[index].request.body
     assert body is not None
@@ -45,7 +56,12 @@ def sent_json(index: int) -> dict[str, object]:
 def test_friend_codes_are_created_single_use_in_one_batch() -> None:
     responses.post(
         f"{API}/coupons/batch",
-        json={"create": [{"id": 41, "code": "pi-aaaaa"}, {"id": 42, "code": "pi-bbbbb"}]},
+        json={
+            "create": [
+                coupon_answer(41, "pi-aaaaa", **EXPIRES),
+                coupon_answer(42, "pi-bbbbb", **EXPIRES),
+            ]
+        },
     )
     result = make_store().create_friend_codes(None, OFFER, ["PI-AAAAA", "PI-BBBBB"])
     assert result.created == ("PI-AAAAA", "PI-BBBBB")
@@ -60,9 +76,36 @@ def test_friend_codes_are_created_single_use_in_one_batch() -> None:
         "usage_limit_per_user": 1,
         "minimum_amount": "20.00",
         "description": "Passiton friend offer",
-        "date_expires_gmt": "2026-12-22T12:00:00",
+        "date_expires": "2026-12-22T12:00:00Z",
     }
     assert responses.calls[0].request.headers["Authorization"].startswith("Basic ")
+    assert len(responses.calls) == 1
+
+
+@responses.activate
+def test_a_store_that_dropped_the_expiry_is_corrected_and_checked_again() -> None:
+    # Given a store that answers 200 but kept no expiry (what `date_expires_gmt` alone gets)
+    responses.post(
+        f"{API}/coupons/batch",
+        json={"create": [coupon_answer(41, "pi-aaaaa"), coupon_answer(42, "pi-bbbbb", **EXPIRES)]},
+    )
+    responses.post(
+        f"{API}/coupons/batch", json={"update": [coupon_answer(41, "pi-aaaaa", **EXPIRES)]}
+    )
+    # When codes are created
+    result = make_store().create_friend_codes(None, OFFER, ["PI-AAAAA", "PI-BBBBB"])
+    # Then the coupon without expiry gets it once more, and the answer shows it kept
+    assert result.created == ("PI-AAAAA", "PI-BBBBB")
+    assert sent_json(1) == {"update": [{"id": 41, "date_expires": "2026-12-22T12:00:00Z"}]}
+
+
+@responses.activate
+def test_a_store_that_keeps_ignoring_the_expiry_is_a_permanent_store_error() -> None:
+    responses.post(f"{API}/coupons/batch", json={"create": [coupon_answer(41, "pi-aaaaa")]})
+    responses.post(f"{API}/coupons/batch", json={"update": [coupon_answer(41, "pi-aaaaa")]})
+    with pytest.raises(StoreError, match="date_expires") as raised:
+        make_store().create_friend_codes(None, OFFER, ["PI-AAAAA"])
+    assert raised.value.retryable is False
 
 
 @responses.activate
@@ -71,7 +114,7 @@ def test_batch_item_errors_are_failures_except_already_exists() -> None:
         f"{API}/coupons/batch",
         json={
             "create": [
-                {"id": 41, "code": "pi-aaaaa"},
+                coupon_answer(41, "pi-aaaaa", **EXPIRES),
                 {
                     "id": 0,
                     "error": {
@@ -83,6 +126,11 @@ def test_batch_item_errors_are_failures_except_already_exists() -> None:
                 {"id": 0, "error": {"code": "woocommerce_rest_invalid", "message": "no"}},
             ]
         },
+    )
+    responses.get(
+        f"{API}/coupons",
+        json=[coupon_answer(43, "pi-bbbbb", **EXPIRES)],
+        match=[matchers.query_param_matcher({"code": "PI-BBBBB"})],
     )
     result = make_store().create_friend_codes("ref", OFFER, ["PI-AAAAA", "PI-BBBBB", "PI-CCCCC"])
     assert result.offer_ref == "ref"
@@ -118,7 +166,7 @@ def test_a_timeout_is_a_retryable_store_error() -> None:
 
 @responses.activate
 def test_reward_code_is_fixed_single_use_and_restricted_to_its_owner() -> None:
-    responses.post(f"{API}/coupons", json={"id": 77, "code": "rw-aaaaa-bbbbb"}, status=201)
+    responses.post(f"{API}/coupons", json=coupon_answer(77, "rw-aaaaa-bbbbb"), status=201)
     spec = RestrictedCodeSpec(
         code="RW-AAAAA-BBBBB",
         amount=Decimal("10.00"),
@@ -144,7 +192,7 @@ def test_gift_code_has_no_email_restriction_and_an_existing_one_is_reused() -> N
     )
     responses.get(
         f"{API}/coupons",
-        json=[{"id": 78, "code": "gf-aaaaa-bbbbb"}],
+        json=[coupon_answer(78, "gf-aaaaa-bbbbb")],
         match=[matchers.query_param_matcher({"code": "GF-AAAAA-BBBBB"})],
     )
     spec = RestrictedCodeSpec("GF-AAAAA-BBBBB", Decimal("5"), "USD", "gift", None, None)
@@ -156,15 +204,40 @@ def test_gift_code_has_no_email_restriction_and_an_existing_one_is_reused() -> N
 def test_deactivating_expires_known_coupons_and_skips_unknown_ones() -> None:
     responses.get(
         f"{API}/coupons",
-        json=[{"id": 41, "code": "pi-aaaaa"}],
+        json=[coupon_answer(41, "pi-aaaaa", **EXPIRES)],
         match=[matchers.query_param_matcher({"code": "PI-AAAAA"})],
     )
     responses.get(
         f"{API}/coupons", json=[], match=[matchers.query_param_matcher({"code": "PI-GONE0"})]
     )
-    responses.post(f"{API}/coupons/batch", json={"update": [{"id": 41}]})
+    past = {"date_expires": "2026-11-21T12:00:00", "date_expires_gmt": "2026-11-21T12:00:00"}
+    responses.post(f"{API}/coupons/batch", json={"update": [coupon_answer(41, "pi-aaaaa", **past)]})
     make_store().deactivate_codes("ref", ["PI-AAAAA", "PI-GONE0"])
-    assert sent_json(2) == {"update": [{"id": 41, "date_expires_gmt": "2026-11-21T12:00:00"}]}
+    assert sent_json(2) == {"update": [{"id": 41, "date_expires": "2026-11-21T12:00:00Z"}]}
+
+
+@responses.activate
+def test_a_used_coupon_is_also_capped_at_its_usage_count_when_deactivated() -> None:
+    responses.get(
+        f"{API}/coupons", json=[coupon_answer(41, "pi-aaaaa", usage_count=2, usage_limit=None)]
+    )
+    past = {"date_expires_gmt": "2026-11-21T12:00:00", "usage_limit": 2, "usage_count": 2}
+    responses.post(f"{API}/coupons/batch", json={"update": [coupon_answer(41, "pi-aaaaa", **past)]})
+    make_store().deactivate_codes("ref", ["PI-AAAAA"])
+    assert sent_json(1) == {
+        "update": [{"id": 41, "date_expires": "2026-11-21T12:00:00Z", "usage_limit": 2}]
+    }
+
+
+@responses.activate
+def test_a_retired_coupon_the_store_left_without_expiry_is_a_store_error() -> None:
+    # Given a store that answers 200 to the update but keeps the coupon as it was
+    responses.get(f"{API}/coupons", json=[coupon_answer(41, "pi-aaaaa")])
+    responses.post(f"{API}/coupons/batch", json={"update": [coupon_answer(41, "pi-aaaaa")]})
+    # When the code is retired, then the unusable-at-checkout promise is not assumed
+    with pytest.raises(StoreError, match="retired coupons") as raised:
+        make_store().deactivate_codes("ref", ["PI-AAAAA"])
+    assert raised.value.retryable is False
 
 
 @responses.activate
@@ -258,3 +331,48 @@ def test_the_reference_order_example_parses() -> None:
         (state,) = make_store().orders_modified_since(NOW)
     assert state.order_id == str(order["id"])
     assert state.total == Decimal(order["total"])
+
+
+@responses.activate
+def test_the_webhook_check_reports_what_it_found_and_did() -> None:
+    hooks = [
+        _hook(1, "order.created"),
+        _hook(2, "order.updated", status="disabled"),
+        _hook(4, "customer.created"),
+        _hook(5, "customer.created"),
+    ]
+    responses.get(f"{API}/webhooks", json=hooks, headers={"X-WP-TotalPages": "1"})
+    responses.put(f"{API}/webhooks/2", json=_hook(2, "order.updated"))
+    responses.post(f"{API}/webhooks", json=_hook(6, "order.deleted"), status=201)
+    responses.delete(f"{API}/webhooks/5", json={"id": 5})
+    check = make_store().check_webhooks()
+    assert check == WebhookCheck(
+        active=("order.created", "customer.created"),
+        created=("order.deleted",),
+        reactivated=("order.updated",),
+        duplicates_removed=1,
+    )
+
+
+@responses.activate
+def test_a_reward_code_whose_expiry_the_store_dropped_is_given_it_again() -> None:
+    # Given a store that answers 201 with the coupon as saved, without the expiry we sent
+    responses.post(f"{API}/coupons", json=coupon_answer(77, "rw-aaaaa-bbbbb"), status=201)
+    expiry = {"date_expires": "2027-05-22T12:00:00", "date_expires_gmt": "2027-05-22T12:00:00"}
+    responses.post(
+        f"{API}/coupons/batch", json={"update": [coupon_answer(77, "rw-aaaaa-bbbbb", **expiry)]}
+    )
+    spec = RestrictedCodeSpec(
+        "RW-AAAAA-BBBBB",
+        Decimal("10.00"),
+        "USD",
+        "reward",
+        "5",
+        "carol@example.com",
+        expires_at=datetime(2027, 5, 22, 12, 0, tzinfo=UTC),
+    )
+    # When the reward code is created, then it is sent as date_expires and set once more
+    assert make_store().create_restricted_code(spec) == "77"
+    assert sent_json(0)["date_expires"] == "2027-05-22T12:00:00Z"
+    assert "date_expires_gmt" not in sent_json(0)
+    assert sent_json(1) == {"update": [{"id": 77, "date_expires": "2027-05-22T12:00:00Z"}]}

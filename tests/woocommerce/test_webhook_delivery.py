@@ -156,6 +156,15 @@ def test_a_trashed_order_in_an_update_reverses_the_credit(store: Store) -> None:
     assert store.ledger() == [1000, -1000]
 
 
+def test_an_order_a_currency_plugin_placed_in_yen_waits_for_review(store: Store) -> None:
+    # A multi-currency plugin sets the order's `currency` to the buyer's, not the store's (USD).
+    in_yen = order_body(currency="JPY", total="5000", currency_symbol="\u00a5")
+    assert deliver(store.client, store.shop_id, "order.created", in_yen, SECRET).status_code == 200
+    referral = store.referral()
+    assert (referral.status, referral.review_reason) == (ReferralStatus.REVIEW, "foreign_currency")
+    assert store.ledger() == []
+
+
 def test_another_stores_signature_is_refused_and_nothing_written(store: Store) -> None:
     assert store.post("webhook_order_created", shop_id=store.other_shop_id) == 401
     assert store.count(WebhookDelivery) == 0

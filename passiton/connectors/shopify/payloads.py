@@ -8,8 +8,9 @@ int64 and often above 2^53; Python's json reads integers exactly, and we keep th
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 from typing import Any
 
 from passiton.core.digits import ascii_digits
@@ -21,6 +22,7 @@ from passiton.core.ports import MalformedPayload
 REF_ATTRIBUTE = "passiton_ref"
 """Cart attribute (order `note_attributes`) in which the storefront carries a referral code."""
 
+CENT = Decimal("0.01")
 # `refunded` and `partially_refunded` orders were paid first; refunds are counted separately.
 PAID_STATUSES = frozenset({"paid", "partially_refunded", "refunded"})
 
@@ -90,8 +92,20 @@ def items(value: Any) -> list[Mapping[str, Any]]:
 
 
 def refund_seen(refund: Mapping[str, Any]) -> RefundSeen:
-    """A refund and the money it moved: successful `refund` transactions (may be zero)."""
-    amount = sum(
+    """A refund and the money it moved, in the shop's currency whenever the body allows.
+
+    Refund transactions (`kind == "refund"`, `status == "success"`) are the money that moved,
+    but in the *transaction's* (presentment) currency, and they carry no `*_set`. The parts of
+    the refund do: `refund_line_items[].subtotal_set`/`total_tax_set`,
+    `refund_shipping_lines[].subtotal_amount_set`/`tax_amount_set` and `order_adjustments[]
+    .amount_set`/`tax_amount_set`, each with `shop_money` and `presentment_money`. When the two
+    currencies differ, the transactions are converted at the rate those parts imply (their shop
+    total over their presentment total), so the refund stays what actually moved. With no parts
+    to take a rate from, the amount keeps the presentment currency and the core does not
+    credit from it automatically.
+    """
+    refund_id = platform_id(refund.get("id"), "refund id")
+    moved = sum(
         (
             refunded_amount(t.get("amount"), "refund transaction amount")
             for t in items(refund.get("transactions"))
@@ -99,7 +113,64 @@ def refund_seen(refund: Mapping[str, Any]) -> RefundSeen:
         ),
         Decimal(0),
     )
-    return RefundSeen(refund_id=platform_id(refund.get("id"), "refund id"), amount=amount)
+    parts = _refund_parts(refund)
+    if parts.shop_currency is None:
+        # No `*_set` at all: only the transactions' own currency, when they name it.
+        currencies = {text(t.get("currency")) for t in items(refund.get("transactions"))}
+        named = [c for c in currencies if c]
+        return RefundSeen(refund_id, moved, named[0] if len(named) == 1 else None)
+    presentment = parts.presentment_currency or parts.shop_currency
+    if moved == 0 or presentment == parts.shop_currency:
+        return RefundSeen(refund_id, moved, parts.shop_currency)
+    if parts.presentment == 0:
+        return RefundSeen(refund_id, moved, presentment)
+    in_shop_money = (moved * parts.shop / parts.presentment).quantize(CENT, ROUND_HALF_EVEN)
+    return RefundSeen(refund_id, in_shop_money, parts.shop_currency)
+
+
+@dataclass(frozen=True)
+class _RefundParts:
+    shop: Decimal
+    presentment: Decimal
+    shop_currency: str | None
+    presentment_currency: str | None
+
+
+def _refund_parts(refund: Mapping[str, Any]) -> _RefundParts:
+    """The refund's line items, tax, shipping and adjustments, summed in both currencies."""
+    added: list[Any] = []
+    for line in items(refund.get("refund_line_items")):
+        added += [line.get("subtotal_set"), line.get("total_tax_set")]
+    for line in items(refund.get("refund_shipping_lines")):
+        added += [line.get("subtotal_amount_set"), line.get("tax_amount_set")]
+    # Adjustments are signed from the order's side (a shipping refund is negative): they are
+    # subtracted. Only their ratio matters here, and both currencies get the same treatment.
+    taken: list[Any] = []
+    for adjustment in items(refund.get("order_adjustments")):
+        taken += [adjustment.get("amount_set"), adjustment.get("tax_amount_set")]
+    shop = presentment = Decimal(0)
+    currencies: dict[str, set[str]] = {"shop_money": set(), "presentment_money": set()}
+    for sign, sets in ((1, added), (-1, taken)):
+        for money_set in sets:
+            for side in currencies:
+                part = mapping(mapping(money_set).get(side))
+                if "amount" not in part:
+                    continue
+                amount = sign * money(part.get("amount"), f"refund {side}")
+                if side == "shop_money":
+                    shop += amount
+                else:
+                    presentment += amount
+                if code := text(part.get("currency_code")):
+                    currencies[side].add(code)
+    if len(currencies["shop_money"]) > 1 or len(currencies["presentment_money"]) > 1:
+        raise MalformedPayload("a refund mixes currencies on one side")
+    return _RefundParts(
+        shop,
+        presentment,
+        next(iter(currencies["shop_money"]), None),
+        next(iter(currencies["presentment_money"]), None),
+    )
 
 
 def refunded_amount(value: Any, name: str) -> Decimal:

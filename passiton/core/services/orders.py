@@ -20,6 +20,7 @@ from passiton.core.models import (
     OrderRefund,
     Referral,
     ReferralStatus,
+    Shop,
 )
 from passiton.core.services.enrolment import Buyer, by_referral_code, enrol
 from passiton.core.services.friend_referrals import insert_referral, referral_of_friend
@@ -28,6 +29,11 @@ from passiton.core.services.shop_facts import normalise_locale
 from passiton.core.services.shops import current_settings, settings_at
 
 VELOCITY_WINDOW = timedelta(days=30)
+FOREIGN_CURRENCY = "foreign_currency"
+"""Review reason: the order's amounts are not in the shop's currency (e.g. a WooCommerce
+multi-currency plugin's order), so points and revenue cannot be computed from them."""
+FOREIGN_REFUND = "foreign_refund_currency"
+"""Review reason: a refund came in a currency that is neither the shop's nor its order's."""
 
 
 def handle_order(session: Session, shop_id: int, state: OrderState, now: datetime) -> None:
@@ -63,7 +69,7 @@ def handle_refund(
 ) -> None:
     """Record a refund (possibly before its order) and settle the order's referral."""
     record = _lock_or_create(session, shop_id, order_id)
-    _add_refunds(session, shop_id, order_id, (refund,))
+    _add_refunds(session, shop_id, record, (refund,))
     _settle_bound(session, shop_id, record.order_id, now)
 
 
@@ -101,7 +107,7 @@ def _record_state(session: Session, shop_id: int, state: OrderState) -> OrderRec
         record.cancelled = state.cancelled
         record.deleted = False
     # Refunds are facts that never un-happen: merge them whatever the snapshot's age.
-    _add_refunds(session, shop_id, state.order_id, state.refunds)
+    _add_refunds(session, shop_id, record, state.refunds)
     return record
 
 
@@ -126,10 +132,11 @@ def _lock_or_create(session: Session, shop_id: int, order_id: str) -> OrderRecor
 
 
 def _add_refunds(
-    session: Session, shop_id: int, order_id: str, refunds: tuple[RefundSeen, ...]
+    session: Session, shop_id: int, record: OrderRecord, refunds: tuple[RefundSeen, ...]
 ) -> None:
     if not refunds:
         return
+    order_id = record.order_id
     known = set(
         session.scalars(
             select(OrderRefund.refund_id).where(
@@ -137,8 +144,15 @@ def _add_refunds(
             )
         )
     )
+    shop_currency = _shop_currency(session, shop_id)
     for refund in refunds:
         if refund.refund_id in known:
+            continue
+        order_currency = record.currency.upper() if record.known else shop_currency
+        if refund.currency and refund.currency.upper() not in {shop_currency, order_currency}:
+            # Subtracting yen from dollars would be worse than not subtracting at all: the
+            # merchant decides, with the reason, in the review queue.
+            _flag_foreign_refund(session, shop_id, order_id)
             continue
         known.add(refund.refund_id)
         session.add(
@@ -150,6 +164,23 @@ def _add_refunds(
             )
         )
     session.flush()
+
+
+def _flag_foreign_refund(session: Session, shop_id: int, order_id: str) -> None:
+    referral_id = session.scalar(
+        select(Referral.id).where(Referral.shop_id == shop_id, Referral.order_id == order_id)
+    )
+    if referral_id is None:
+        return
+    referral = lock_referral(session, referral_id)
+    if referral.status is ReferralStatus.PENDING:
+        referral.status = ReferralStatus.REVIEW
+        referral.review_reason = FOREIGN_REFUND
+
+
+def _shop_currency(session: Session, shop_id: int) -> str:
+    shop = session.get(Shop, shop_id)
+    return (shop.currency if shop is not None else "").upper()
 
 
 def _attributed_referral(session: Session, shop_id: int, state: OrderState) -> int | None:
@@ -231,6 +262,11 @@ def _convert(
     if decision.verdict is Verdict.REJECT:
         referral.status = ReferralStatus.REJECTED
         referral.review_reason = decision.reason
+    elif state.currency.upper() != _shop_currency(session, referral.shop_id):
+        # Points per currency unit and referred revenue assume the shop's currency; there is
+        # no exchange rate to apply, so a person decides instead of a wrong automatic credit.
+        referral.status = ReferralStatus.REVIEW
+        referral.review_reason = FOREIGN_CURRENCY
     elif decision.verdict is Verdict.REVIEW:
         referral.status = ReferralStatus.REVIEW
         referral.review_reason = decision.reason

@@ -15,7 +15,7 @@ from passiton.core.models import Customer, LedgerEntry, LinkVisitDay, Referral, 
 from passiton.core.rewards import points_value
 from passiton.core.services.shops import current_settings
 
-CONVERTED = (
+ORDERED = (
     ReferralStatus.PENDING,
     ReferralStatus.APPROVED,
     ReferralStatus.REVIEW,
@@ -29,10 +29,27 @@ EARNING = (ReferralStatus.PENDING, ReferralStatus.APPROVED)
 
 @dataclass(frozen=True)
 class Funnel:
+    """How far friends got: link visits → codes claimed → orders placed → credits approved.
+
+    `ordered` counts every claimed referral whose friend's order reached us, whatever became of
+    it; it splits, with no overlap, into `pending` (counts, hold period running), `approved`
+    (counts, hold passed), `in_review` (waiting for the merchant), `reversed` (cancelled or
+    refunded in full) and `rejected` (by the fraud rules or the merchant).
+    """
+
     link_visits: int
     claimed: int
-    converted: int
+    ordered: int
+    pending: int
     approved: int
+    in_review: int
+    reversed: int
+    rejected: int
+
+    @property
+    def earning(self) -> int:
+        """Orders that count for the program now: pending or approved."""
+        return self.pending + self.approved
 
 
 @dataclass(frozen=True)
@@ -58,7 +75,9 @@ class Stats:
     funnel: Funnel
     referred_revenue: Decimal
     conversion_rate: Decimal | None
-    """Converted / claimed, to four places; None before the first claim."""
+    """Friend conversion: earning orders (pending or approved) / codes claimed, to four places;
+    refunded, cancelled, rejected and in-review orders do not count. None before the first claim.
+    """
     points_pending: int
     points_available: int
     points_outstanding_value: Decimal
@@ -92,7 +111,7 @@ def shop_stats(session: Session, shop_id: int, today: date, days: int = 30) -> S
     ).one()
     rate = None
     if funnel.claimed:
-        rate = (Decimal(funnel.converted) / Decimal(funnel.claimed)).quantize(Decimal("0.0001"))
+        rate = (Decimal(funnel.earning) / Decimal(funnel.claimed)).quantize(Decimal("0.0001"))
     return Stats(
         funnel=funnel,
         referred_revenue=_money(revenue),
@@ -119,8 +138,12 @@ def _funnel(session: Session, shop_id: int) -> Funnel:
     return Funnel(
         link_visits=int(visits or 0),
         claimed=sum(by_status.values()),
-        converted=sum(n for status, n in by_status.items() if status in CONVERTED),
+        ordered=sum(n for status, n in by_status.items() if status in ORDERED),
+        pending=by_status.get(ReferralStatus.PENDING, 0),
         approved=by_status.get(ReferralStatus.APPROVED, 0),
+        in_review=by_status.get(ReferralStatus.REVIEW, 0),
+        reversed=by_status.get(ReferralStatus.REVERSED, 0),
+        rejected=by_status.get(ReferralStatus.REJECTED, 0),
     )
 
 

@@ -1,4 +1,9 @@
-"""The merchant's review queue: referrals flagged by fraud rules or by an unrecoverable clawback."""
+"""The merchant's review queue: referrals flagged by fraud rules, by an unrecoverable clawback,
+or by money not in the shop's currency (an order or a refund Passiton cannot value).
+
+Approving a `foreign_currency` referral credits it on the order's amounts as they are: the
+merchant has looked at the order and takes that call; nothing converts them automatically.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +15,13 @@ from sqlalchemy.orm import Session
 
 from passiton.core.errors import NotInReview, UnknownReferral
 from passiton.core.models import Referral, ReferralStatus
-from passiton.core.services.settlement import UNRECOVERED_CLAWBACK, lock_referral, settle
+from passiton.core.services.orders import FOREIGN_REFUND
+from passiton.core.services.settlement import (
+    UNRECOVERED_CLAWBACK,
+    lock_referral,
+    settle,
+    withdraw_pending,
+)
 
 
 class ReviewDecision(StrEnum):
@@ -52,6 +63,9 @@ def decide(
         referral.status = ReferralStatus.APPROVED if kept > 0 else ReferralStatus.REVERSED
         return referral
     if decision is ReviewDecision.REJECT:
+        if referral.review_reason == FOREIGN_REFUND and referral.points_pending:
+            # Flagged after it was credited: refusing it takes the pending points back.
+            withdraw_pending(session, referral, now)
         referral.status = ReferralStatus.REJECTED
         return referral
     referral.status = ReferralStatus.PENDING

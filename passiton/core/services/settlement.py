@@ -115,6 +115,11 @@ def _settle_pending(session: Session, referral: Referral, target: int, now: date
         referral.status = ReferralStatus.REVERSED
 
 
+def withdraw_pending(session: Session, referral: Referral, now: datetime) -> None:
+    """Take back a referral's pending credit (the merchant refused it in review)."""
+    _settle_pending(session, referral, 0, now)
+
+
 def _settle_approved(session: Session, referral: Referral, target: int) -> None:
     kept = referral.points_approved - referral.points_clawed_back - referral.points_unrecovered
     owed = kept - target
