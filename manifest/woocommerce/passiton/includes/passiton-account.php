@@ -39,7 +39,7 @@ add_action( 'template_redirect', 'passiton_handle_redeem_form' );
 /** The logged-in user, as Passiton identifies a shopper. */
 function passiton_current_shopper() {
 	$user = wp_get_current_user();
-	return passiton_shopper( $user->ID, $user->user_email, $user->first_name );
+	return passiton_shopper( $user->ID, $user->user_email, $user->first_name, determine_locale() );
 }
 
 /**

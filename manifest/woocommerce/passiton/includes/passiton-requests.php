@@ -72,14 +72,20 @@ function passiton_signed_request( array $settings, $path, array $body, $timestam
  * @param int    $user_id    The current user's id.
  * @param string $email      Their e-mail.
  * @param string $first_name Their first name (the start of a new referral code).
+ * @param string $locale     The language the page is shown in ("de_DE"), so that Passiton writes
+ *                           money and dates the same way; '' to leave it to Passiton.
  * @return array
  */
-function passiton_shopper( $user_id, $email, $first_name ) {
-	return array(
+function passiton_shopper( $user_id, $email, $first_name, $locale = '' ) {
+	$shopper = array(
 		'customer_id' => (string) (int) $user_id,
 		'email'       => (string) $email,
 		'first_name'  => (string) $first_name,
 	);
+	if ( is_string( $locale ) && '' !== $locale ) {
+		$shopper['locale'] = $locale;
+	}
+	return $shopper;
 }
 
 /**
