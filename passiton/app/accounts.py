@@ -72,10 +72,14 @@ def signup_form() -> ResponseReturnValue:
 def signup() -> ResponseReturnValue:
     email, password = _form("email").strip(), _form("password")
     if not csrf_valid():
-        return _page("account_signup.html", 400, error=gettext("Please reload and try again."), email=email)
+        return _page(
+            "account_signup.html", 400, error=gettext("Please reload and try again."), email=email
+        )
     key = email_key(email) if is_plausible_email(email) else None
     if key is None:
-        return _page("account_signup.html", 422, error=gettext("Enter a valid e-mail."), email=email)
+        return _page(
+            "account_signup.html", 422, error=gettext("Enter a valid e-mail."), email=email
+        )
     if len(password) < MIN_PASSWORD:
         error = f"Use a password of at least {MIN_PASSWORD} characters."
         return _page("account_signup.html", 422, error=error, email=email)
@@ -99,7 +103,9 @@ def login_form() -> ResponseReturnValue:
 def login() -> ResponseReturnValue:
     email, password = _form("email").strip(), _form("password")
     if not csrf_valid():
-        return _page("account_login.html", 400, error=gettext("Please reload and try again."), email=email)
+        return _page(
+            "account_login.html", 400, error=gettext("Please reload and try again."), email=email
+        )
     key = email_key(email) or email.lower()
     client = (request.remote_addr or "unknown")[:64]
     throttle = _throttle()
@@ -119,7 +125,9 @@ def login() -> ResponseReturnValue:
             shop_id = latest_shop(db_session, merchant.id)
     if merchant_id is None:
         throttle.failed(key, client)
-        return _page("account_login.html", 401, error=gettext("Wrong e-mail or password."), email=email)
+        return _page(
+            "account_login.html", 401, error=gettext("Wrong e-mail or password."), email=email
+        )
     throttle.succeeded(key, client)
     start_session(merchant_id, generation, shop_id)
     return redirect("/account", code=303)

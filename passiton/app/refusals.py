@@ -13,9 +13,7 @@ from passiton.core import errors
 REFUSALS = {
     errors.InvalidEmail.code: lazy_gettext("Please enter a valid e-mail address."),
     errors.SelfReferral.code: lazy_gettext("You cannot use your own referral link."),
-    errors.AlreadyReferred.code: lazy_gettext(
-        "This e-mail address has already used a referral."
-    ),
+    errors.AlreadyReferred.code: lazy_gettext("This e-mail address has already used a referral."),
     errors.OfferUnavailable.code: lazy_gettext(
         "The offer is being prepared. Please try again in a minute."
     ),

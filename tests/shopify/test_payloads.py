@@ -27,7 +27,9 @@ def test_official_voided_sample_is_cancelled_and_unpaid() -> None:
 
 def test_the_buyers_language_comes_from_customer_locale() -> None:
     state = order_state(load_object((FIXTURES / "orders_create.json").read_bytes()))
-    german = order_state(load_object(json.dumps(paid_order() | {"customer_locale": "de-AT"}).encode()))
+    german = order_state(
+        load_object(json.dumps(paid_order() | {"customer_locale": "de-AT"}).encode())
+    )
 
     assert state.locale == "en"
     assert german.locale == "de-AT"

@@ -289,9 +289,7 @@ def ordered_in(store: Store, locale: str) -> None:
     )
     body["billing"]["email"] = ANNA["email"]
     state = order_state(body)
-    store.runtime.db.run(
-        lambda s: handle_order(s, store.shop_id, state, datetime.now(UTC))
-    )
+    store.runtime.db.run(lambda s: handle_order(s, store.shop_id, state, datetime.now(UTC)))
 
 
 def test_the_tab_shows_money_in_the_language_anna_last_ordered_in(store: Store) -> None:
