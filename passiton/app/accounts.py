@@ -81,14 +81,14 @@ def signup() -> ResponseReturnValue:
             "account_signup.html", 422, error=gettext("Enter a valid e-mail."), email=email
         )
     if len(password) < MIN_PASSWORD:
-        error = f"Use a password of at least {MIN_PASSWORD} characters."
+        error = gettext("Use a password of at least %(count)s characters.", count=MIN_PASSWORD)
         return _page("account_signup.html", 422, error=error, email=email)
     merchant = Merchant(email=email, email_key=key, password_hash=generate_password_hash(password))
     try:
         with _runtime().db.transaction() as db_session:
             db_session.add(merchant)
     except IntegrityError:
-        error = "An account with this e-mail exists; log in instead."
+        error = gettext("An account with this e-mail exists; log in instead.")
         return _page("account_signup.html", 409, error=error, email=email)
     start_session(merchant.id, merchant.session_generation, None)
     return redirect("/account", code=303)
@@ -112,7 +112,9 @@ def login() -> ResponseReturnValue:
     throttled = throttle.check(key, client)
     if throttled is not None:
         minutes = max(1, round(throttled.retry_after / 60))
-        error = f"Too many failed attempts. Try again in {minutes} minute(s)."
+        error = gettext(
+            "Too many failed attempts. Try again in %(minutes)s minute(s).", minutes=minutes
+        )
         page = render_template("account_login.html", csrf=csrf_token(), error=error, email=email)
         return page, 429, {"Retry-After": str(throttled.retry_after)}
     with _runtime().db.sessions() as db_session:

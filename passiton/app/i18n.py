@@ -40,9 +40,8 @@ def use_locale(*tags: str | None) -> None:
     """
     locales = [locale for locale in map(_parse, tags) if locale is not None]
     translated = [locale for locale in locales if locale.language in LANGUAGES]
-    chosen = (translated or locales or [None])[0]
-    if chosen is not None:
-        g.passiton_locale = chosen
+    if locales:
+        g.passiton_locale = (translated or locales)[0]
         # Flask-Babel keeps the locale it first chose for the request: a message translated
         # before this call (a refusal, say) must not pin the rest of the page to it.
         refresh()

@@ -38,6 +38,7 @@ SCRIPT_WORDS = (
     lazy_gettext("Revoke key %(name)s"),
     lazy_gettext("Key revoked."),
     lazy_gettext("Revoke"),
+    lazy_gettext("%(referrals)s referrals and %(revenue)s referred revenue over %(days)s days"),
 )
 # Referral statuses and ledger kinds, keyed by the API's values.
 VALUE_WORDS = {

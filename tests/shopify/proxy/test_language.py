@@ -135,3 +135,16 @@ def test_a_redemption_answers_its_amount_in_the_referrers_language(
 
     assert status == 200
     assert body["reward"]["amount_text"] == "$\xa05.00"
+
+
+def test_a_buyer_language_without_words_falls_back_to_the_shops(
+    web: FlaskClient, shopify_runtime: Runtime, shop_id: int
+) -> None:
+    shop_speaks(shopify_runtime, shop_id, "de")
+    give_points(shopify_runtime, shop_id, ANNA, 1500)
+    ordered_in(shopify_runtime, shop_id, "fr")
+
+    html = page(web)
+
+    assert '<html lang="de">' in html
+    assert "Dein Empfehlungslink" in html
