@@ -316,3 +316,14 @@ def test_the_language_the_tab_is_shown_in_comes_first(store: Store) -> None:
 
     assert shopper["locale"] == "de_AT"
     assert answer["data"]["available_value_text"] == "€\xa08,00"
+
+
+def test_the_tab_lists_codes_worth_what_passiton_wrote_in_annas_language(store: Store) -> None:
+    ordered_in(store, "de_DE")
+    key = php("passiton_new_idempotency_key")
+    store.call("/woocommerce/plugin/redeem", store.redeem_body("500", "reward", key))
+
+    _, answer = store.call("/woocommerce/plugin/customer", ANNA)
+
+    view = php("passiton_referral_view", answer["data"])
+    assert [(r["amount"], r["amount_text"]) for r in view["rewards"]] == [("5.00", "5,00\xa0€")]
