@@ -7,17 +7,22 @@ import logging
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from passiton.app import api, health, landing, merchant_pages, woocommerce_privacy
 from passiton.app.config import Settings, load_settings
-from passiton.app.http_errors import install_error_handlers
-from passiton.app.i18n import install_i18n
-from passiton.app.json_provider import BoundedJSONProvider
-from passiton.app.merchant_auth import install_merchant_auth
-from passiton.app.merchant_sessions import install_session_check
-from passiton.app.page_headers import install_page_headers
 from passiton.app.runtime import Runtime, build_runtime
-from passiton.app.shopify_routes import install_shopify
-from passiton.app.woocommerce_routes import register_woocommerce_routes
+from passiton.app.web import health
+from passiton.app.web.friend import landing
+from passiton.app.web.http_errors import install_error_handlers
+from passiton.app.web.i18n import install_i18n
+from passiton.app.web.json_provider import BoundedJSONProvider
+from passiton.app.web.merchant import api
+from passiton.app.web.merchant import pages as merchant_pages
+from passiton.app.web.merchant.auth import install_merchant_auth
+from passiton.app.web.merchant.sessions import install_session_check
+from passiton.app.web.page_headers import install_page_headers
+from passiton.app.web.shopify.routes import install_shopify
+from passiton.app.web.widget import page as widget_page
+from passiton.app.web.woocommerce import privacy as woocommerce_privacy
+from passiton.app.web.woocommerce.routes import register_woocommerce_routes
 from passiton.webhooks.receiver import WebhookIntake, webhook_blueprint
 
 
@@ -52,6 +57,7 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     app.register_blueprint(landing.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(merchant_pages.bp)
+    app.register_blueprint(widget_page.bp)
     register_woocommerce_routes(app)
     app.register_blueprint(woocommerce_privacy.bp)
     app.register_blueprint(

@@ -8,11 +8,11 @@ from huey.api import Huey
 
 from passiton.app.config import Settings
 from passiton.app.database import Database
-from passiton.app.shopify_wiring import wire_shopify
+from passiton.app.platforms.shopify import wire_shopify
+from passiton.app.platforms.woocommerce import install_woocommerce
 from passiton.app.stores import PlatformStores
-from passiton.app.tasks import Tasks, make_huey, register_tasks
+from passiton.app.tasks.jobs import Tasks, make_huey, register_tasks
 from passiton.app.vault import Vault
-from passiton.app.woocommerce_wiring import install_woocommerce
 from passiton.core.ports import StoreDirectory, WebhookConnector
 
 

@@ -8,8 +8,8 @@ from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
-from passiton.app.api_keys import create_api_key
 from passiton.app.runtime import Runtime
+from passiton.app.web.merchant.api_keys import create_api_key
 from passiton.core.events import OrderState
 from passiton.core.models import Platform
 from passiton.core.services.claims import claim_friend_code

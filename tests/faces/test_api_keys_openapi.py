@@ -7,7 +7,7 @@ import re
 from flask import Flask
 
 from passiton.app.factory import create_app
-from passiton.app.openapi import openapi_document
+from passiton.app.web.merchant.openapi import openapi_document
 from tests.conftest import RuntimeFactory
 from tests.faces.scenario import shop_with_key
 

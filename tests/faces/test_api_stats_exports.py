@@ -9,8 +9,8 @@ from decimal import Decimal
 
 from flask.testing import FlaskClient
 
-from passiton.app.api_exports import csv_cell
 from passiton.app.factory import create_app
+from passiton.app.web.merchant.api_exports import csv_cell
 from passiton.core.events import OrderState, RefundSeen
 from passiton.core.services.orders import handle_order
 from tests.conftest import RuntimeFactory

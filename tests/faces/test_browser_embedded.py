@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import Browser, Route, expect
 
 from passiton.app.factory import create_app
-from passiton.app.merchant_pages import APP_BRIDGE_URL
+from passiton.app.web.merchant.pages import APP_BRIDGE_URL
 from tests.conftest import RuntimeFactory
 from tests.faces.live_server import new_context, serve
 from tests.faces.scenario import shop_with_key

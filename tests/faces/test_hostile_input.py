@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from passiton.app.control_chars import has_control_chars
 from passiton.app.factory import create_app
+from passiton.app.web.control_chars import has_control_chars
 from passiton.core.models import ApiKey, Referral
 from tests.conftest import RuntimeFactory
 from tests.faces.scenario import referrer, shop_with_key

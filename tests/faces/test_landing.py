@@ -6,9 +6,9 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
-from passiton.app.claim_rate_limit import SlidingWindowLimiter
 from passiton.app.factory import create_app
 from passiton.app.runtime import Runtime
+from passiton.app.web.friend.claim_rate_limit import SlidingWindowLimiter
 from passiton.core.models import Platform, Referral
 from tests.conftest import RuntimeFactory
 from tests.faces.scenario import ShopAccess, referrer, shop_with_key

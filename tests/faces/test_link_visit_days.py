@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from passiton.app import migrate
 from passiton.app.database import Database
-from passiton.app.link_visits import record_visit
+from passiton.app.web.friend.link_visits import record_visit
 from passiton.core.models import LinkVisitDay, Platform
 from passiton.core.services.shops import install_shop
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask.testing import FlaskClient
 
 from passiton.app.factory import create_app
-from passiton.app.merchant_pages import APP_BRIDGE_URL
+from passiton.app.web.merchant.pages import APP_BRIDGE_URL
 from tests.conftest import RuntimeFactory
 from tests.faces.scenario import shop_with_key
 
@@ -82,10 +82,10 @@ def test_every_script_and_style_is_served_locally(
     for path in ("/settings", "/dashboard"):
         html = client.get(path).get_data(as_text=True)
         assert "https://" not in html
-        for asset in ("/static/admin.css",):
+        for asset in ("/static/merchant/admin.css",):
             assert asset in html
     for asset in ("admin.css", "admin_api.js", "settings.js", "dashboard.js", "chart.js"):
-        response = client.get(f"/static/{asset}")
+        response = client.get(f"/static/merchant/{asset}")
         assert response.status_code == 200
         response.close()
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from flask import Flask
 
-from passiton.app.widget_page import WidgetData, render_widget_page
+from passiton.app.web.widget.page import WidgetData, render_widget_page
 from tests.faces.widget_samples import sample_widget
 
-SCRIPT = "https://passiton.example/static/widget.js"
+SCRIPT = "https://passiton.example/static/widget/widget.js"
 API_BASE = "/apps/passiton/"
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from passiton.app.widget_page import WidgetData
+from passiton.app.web.widget.page import WidgetData
 
 
 def sample_widget(*, logged_in: bool = True, gifts: bool = True) -> WidgetData:

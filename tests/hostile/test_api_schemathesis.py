@@ -14,8 +14,8 @@ from hypothesis import HealthCheck, given, settings
 from schemathesis import CheckFunction, checks
 from schemathesis.core.result import Ok
 
-from passiton.app.api_keys import create_api_key
 from passiton.app.factory import create_app
+from passiton.app.web.merchant.api_keys import create_api_key
 from passiton.core.events import OrderChanged
 from passiton.core.fake_store import FakeStoreDirectory
 from passiton.core.services.approvals import approve_due

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 from werkzeug.test import TestResponse
 
-from passiton.app.api_keys import create_api_key
+from passiton.app.web.merchant.api_keys import create_api_key
 from passiton.core.models import Shop
 from tests.hostile.conftest import Stores
 from tests.hostile.hostile_values import hostile_object, hostile_scalars, unicode_digit_text

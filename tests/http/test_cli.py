@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from passiton.app.api_keys import shop_for_api_key
 from passiton.app.cli import main
 from passiton.app.database import Database
+from passiton.app.web.merchant.api_keys import shop_for_api_key
 from passiton.core.models import Platform
 from passiton.core.services.shops import install_shop
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask.testing import FlaskClient
 
-from passiton.app.api_keys import create_api_key
 from passiton.app.runtime import Runtime
+from passiton.app.web.merchant.api_keys import create_api_key
 from passiton.core.events import CustomerDataRequested
 from passiton.core.fake_store import FakeStoreDirectory
 from passiton.core.services.dispatch import apply_events

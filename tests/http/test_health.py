@@ -9,7 +9,7 @@ from flask import request
 
 from passiton.app.factory import create_app
 from passiton.app.runtime import Runtime
-from passiton.app.worker_heartbeat import STALE_AFTER, beat
+from passiton.app.tasks.heartbeat import STALE_AFTER, beat
 from passiton.core.events import OrderDeleted
 from passiton.core.models import Platform
 from passiton.core.services.deliveries import record_delivery

@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
-from passiton.app.api_keys import create_api_key
 from passiton.app.runtime import Runtime
+from passiton.app.web.merchant.api_keys import create_api_key
 from passiton.core.fake_store import FakeStoreDirectory
 from passiton.core.models import Platform, ProgramSettingsVersion, Referral, Shop
 from passiton.core.services.shops import update_settings

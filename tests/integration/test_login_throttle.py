@@ -7,7 +7,7 @@ import secrets
 import pytest
 
 from passiton.app.factory import create_app
-from passiton.app.login_throttle import LoginThrottle
+from passiton.app.web.merchant.login_throttle import LoginThrottle
 from tests.conftest import RuntimeFactory
 from tests.support.servers import RedisServer, free_port
 from tests.woocommerce.merchant_browser import csrf, login, signup

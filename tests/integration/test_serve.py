@@ -264,7 +264,7 @@ def test_serve_exits_and_stops_its_worker_when_the_web_role_dies(tmp_path: Path)
         [gunicorn] = [
             child
             for child in psutil.Process(served.process.pid).children()
-            if "passiton.app.server" in child.cmdline()
+            if "passiton.app.serving.server" in child.cmdline()
         ]
         workers = _task_workers(served.process.pid)
         gunicorn.send_signal(signal.SIGKILL)

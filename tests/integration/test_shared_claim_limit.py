@@ -9,10 +9,10 @@ import pytest
 import redis
 from sqlalchemy import func, select
 
-from passiton.app.claim_rate_limit import SlidingWindowLimiter
 from passiton.app.factory import create_app
 from passiton.app.runtime import Runtime
-from passiton.app.shared_claim_limit import SharedSlidingWindowLimiter
+from passiton.app.web.friend.claim_rate_limit import SlidingWindowLimiter
+from passiton.app.web.friend.shared_claim_limit import SharedSlidingWindowLimiter
 from passiton.core.models import Platform, Referral
 from tests.conftest import RuntimeFactory
 from tests.faces.scenario import referrer, shop_with_key

@@ -8,8 +8,8 @@ import pytest
 from click.testing import CliRunner
 from woocommerce.oauth import OAuth
 
-from passiton.app import sandbox_command as command
 from passiton.app.cli import main
+from passiton.app.cli import sandbox as command
 
 
 def run(tmp_path: Path, *extra: str) -> tuple[int, str]:

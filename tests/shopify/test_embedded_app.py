@@ -12,8 +12,8 @@ import responses
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
+from passiton.app.platforms.shopify import VaultCredentialStore, install_with_credentials
 from passiton.app.runtime import Runtime
-from passiton.app.shopify_wiring import VaultCredentialStore, install_with_credentials
 from passiton.connectors.shopify.tokens import ShopifyCredentials
 from passiton.core.models import Platform, Shop, ShopStatus
 from passiton.core.services.shops import find_shop, uninstall_shop, update_settings

@@ -13,8 +13,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from passiton.app.factory import create_app
+from passiton.app.platforms.shopify import VaultCredentialStore
 from passiton.app.runtime import Runtime
-from passiton.app.shopify_wiring import VaultCredentialStore
 from passiton.core.fake_store import FakeStoreDirectory
 from passiton.core.models import FriendCode, Platform, Shop, ShopStatus
 from passiton.core.services.shops import install_shop, uninstall_shop

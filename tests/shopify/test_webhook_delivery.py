@@ -10,8 +10,8 @@ from flask.testing import FlaskClient
 from sqlalchemy import event, func, select
 
 from passiton.app.factory import create_app
+from passiton.app.platforms.shopify import DatabaseShopLookup
 from passiton.app.runtime import Runtime
-from passiton.app.shopify_wiring import DatabaseShopLookup
 from passiton.core.models import (
     Customer,
     OrderRecord,

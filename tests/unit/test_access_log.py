@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from passiton.app.access_log import redact_query, redact_url
+from passiton.app.serving.access_log import redact_query, redact_url
 
 
 @pytest.mark.parametrize(

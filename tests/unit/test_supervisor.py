@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from passiton.app.supervisor import BACKOFF_MAX, restart_delay
+from passiton.app.serving.supervisor import BACKOFF_MAX, restart_delay
 
 
 @pytest.mark.parametrize(

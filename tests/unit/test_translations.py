@@ -11,13 +11,13 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
 
-from passiton.app.i18n import LANGUAGES
+from passiton.app.web.i18n import LANGUAGES
 
 ROOT = Path(__file__).resolve().parents[2]
 TRANSLATIONS = ROOT / "passiton" / "app" / "translations"
 PLACEHOLDER = re.compile(r"%\(\w+\)s")
 # babel.cfg, as the README's extraction command reads it.
-METHODS = [("passiton/**.py", "python"), ("passiton/app/templates/**.html", "jinja2")]
+METHODS = [("passiton/**.py", "python"), ("passiton/app/**/templates/**.html", "jinja2")]
 
 
 def _po(language: str) -> Catalog:

@@ -10,8 +10,8 @@ import pytest
 import responses
 from sqlalchemy import select
 
-from passiton.app import woocommerce_grants as grants
 from passiton.app.factory import create_app
+from passiton.app.platforms import woocommerce_grants as grants
 from passiton.app.runtime import Runtime
 from passiton.app.stores import PlatformStores
 from passiton.connectors.woocommerce.auth import plugin_signature

@@ -40,7 +40,7 @@ def test_page_shows_the_logged_in_customers_link_and_points(
     assert 'data-field="points_available">1,500<' in html
     assert 'data-field="available_value">$15.00<' in html
     assert 'data-api-base="/apps/passiton/"' in html
-    assert '<script src="http://passiton.test/static/widget.js" defer></script>' in html
+    assert '<script src="http://passiton.test/static/widget/widget.js" defer></script>' in html
 
 
 def test_page_enrols_a_customer_on_their_first_visit(

@@ -1,0 +1,1 @@
+"""How each platform is wired into the service: stores, tokens, key grants and their tasks."""

@@ -1,0 +1,1 @@
+"""Background work on Huey: codes on stores, approvals, sweeps, reconciliation, heartbeats."""

@@ -1,0 +1,1 @@
+"""The web faces, a sub-package per audience, and what every face shares (errors, health)."""

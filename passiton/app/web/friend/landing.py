@@ -1,0 +1,246 @@
+"""The friend landing page: `GET /r/<code>` shows the offer, `POST` claims a single-use code.
+
+The only place a friend is sent is the store URL built by storefront_links from the shop's own
+domain: nothing in the request decides where the redirect goes.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from flask import Blueprint, current_app, redirect, render_template, request
+from flask.blueprints import BlueprintSetupState
+from flask.typing import ResponseReturnValue
+from flask_babel import format_number, format_percent, gettext, lazy_gettext
+from sqlalchemy import update
+from sqlalchemy.orm import Session
+
+from passiton.app.web.control_chars import has_control_chars
+from passiton.app.web.current import current_runtime
+from passiton.app.web.friend.brand import brand_for
+from passiton.app.web.friend.claim_rate_limit import ClaimLimiter, SlidingWindowLimiter
+from passiton.app.web.friend.link_visits import record_visit
+from passiton.app.web.friend.shared_claim_limit import SharedSlidingWindowLimiter
+from passiton.app.web.friend.storefront_links import store_url_with_code
+from passiton.app.web.http_errors import status_for
+from passiton.app.web.i18n import money, use_locale
+from passiton.app.web.refusals import refusal_text
+from passiton.core.errors import DomainError, OfferUnavailable, ProgramPaused, UnknownReferralCode
+from passiton.core.models import Customer, Shop
+from passiton.core.program_settings import (
+    DEFAULT_HOW_IT_WORKS,
+    DiscountType,
+    ProgramSettings,
+    RewardMode,
+)
+from passiton.core.services.claims import Claim, claim_on_link
+from passiton.core.services.referral_links import ReferralLink, find_link
+
+bp = Blueprint("landing", __name__, template_folder="templates")
+MAX_EMAIL_FIELD = 320
+_LIMITER = "passiton.claim_limiter"
+INVALID_LINK = lazy_gettext(
+    "This referral link is not valid. Please check it with the person who sent it."
+)
+
+
+@bp.record_once
+def _install_limiter(state: BlueprintSetupState) -> None:
+    settings = state.app.extensions["passiton"].settings
+    state.app.extensions[_LIMITER] = (
+        SharedSlidingWindowLimiter.from_url(settings.queue_url)
+        if settings.queue_on_redis
+        else SlidingWindowLimiter()
+    )
+
+
+def _limiter() -> ClaimLimiter:
+    limiter: ClaimLimiter = current_app.extensions[_LIMITER]
+    return limiter
+
+
+def discount_text(settings: ProgramSettings, currency: str = "") -> str:
+    """The friend's discount as a shopper reads it: "15%" or "10.00 USD"."""
+    value = settings.friend_discount_value
+    if settings.friend_discount_type is DiscountType.PERCENT:
+        return f"{value.normalize():f}%"
+    return f"{value:.2f} {currency}".strip()
+
+
+def friend_discount(settings: ProgramSettings, currency: str) -> str:
+    """The friend's discount in the reader's locale: "15%", "15 %", "€10.00" or "10,00 €"."""
+    value = settings.friend_discount_value
+    if settings.friend_discount_type is DiscountType.PERCENT:
+        return str(format_percent(value / 100, "#,##0.##%"))
+    return money(value, currency)
+
+
+def offer_headline(settings: ProgramSettings, referrer_name: str | None, currency: str = "") -> str:
+    """The page's headline: the friend's gain, from the person who sent the link."""
+    headline = gettext(
+        "%(who)s gave you %(discount)s off your first order",
+        who=referrer_name or gettext("A friend"),
+        discount=friend_discount(settings, currency),
+    )
+    return str(headline)
+
+
+def referrer_reward_text(settings: ProgramSettings, referrer_name: str | None) -> str:
+    """What the referrer earns, for shops that choose to say so on the friend page."""
+    who = referrer_name or gettext("Your friend")
+    points = format_number(settings.reward_points)
+    if settings.reward_mode is RewardMode.PER_REFERRAL:
+        text = gettext(
+            "%(who)s earns %(points)s points when your order is complete.", who=who, points=points
+        )
+    else:
+        text = gettext(
+            "%(who)s earns %(points)s points for every unit you spend when your order is complete.",
+            who=who,
+            points=points,
+        )
+    return str(text)
+
+
+def _error_page(message: str, status: int, shop: Shop | None = None) -> ResponseReturnValue:
+    if shop is not None:
+        use_locale(shop.locale)
+    return render_template("landing_error.html", message=message, shop=shop), status
+
+
+def _paused_page(shop: Shop) -> ResponseReturnValue:
+    message = gettext("%(shop)s's referral program is paused at the moment.", shop=shop.name)
+    return _error_page(message, 409, shop)
+
+
+def _offer_page(link: ReferralLink, refused: DomainError | None = None, email: str = "") -> str:
+    # The friend's own language is not known before they order: the shop's primary language.
+    use_locale(link.shop.locale)
+    error = refusal_text(refused) if refused is not None else None
+    name = link.referrer.first_name
+    return render_template(
+        "landing.html",
+        shop=link.shop,
+        code=link.referrer.referral_code,
+        headline=offer_headline(link.settings, name, link.shop.currency),
+        min_subtotal=money(link.settings.friend_min_subtotal, link.shop.currency),
+        reward=referrer_reward_text(link.settings, name)
+        if link.settings.show_referrer_reward
+        else None,
+        settings=link.settings,
+        brand=brand_for(link.settings),
+        error=error,
+        email=email,
+    )
+
+
+@bp.get("/r/<code>")
+def show(code: str) -> ResponseReturnValue:
+    with current_runtime().db.transaction() as session:
+        link = find_link(session, code)
+        if link is None:
+            return _error_page(str(INVALID_LINK), 404)
+        if link.paused:
+            return _paused_page(link.shop)
+        session.execute(
+            update(Customer)
+            .where(Customer.id == link.referrer.id)
+            .values(link_visits=Customer.link_visits + 1)
+            .execution_options(synchronize_session=False)
+        )
+        record_visit(session, link.shop.id, datetime.now(UTC).date())
+        return _offer_page(link), 200
+
+
+@bp.get("/r/<code>/how-it-works")
+def how_it_works(code: str) -> ResponseReturnValue:
+    """The program explained to the friend who holds the link, not to the referrer."""
+    with current_runtime().db.sessions() as session:
+        link = find_link(session, code)
+        if link is None:
+            return _error_page(str(INVALID_LINK), 404)
+        use_locale(link.shop.locale)
+        name = link.referrer.first_name
+        return render_template(
+            "how_it_works.html",
+            shop=link.shop,
+            code=link.referrer.referral_code,
+            paragraphs=friend_paragraphs(link.settings),
+            settings=link.settings,
+            brand=brand_for(link.settings),
+            discount=friend_discount(link.settings, link.shop.currency),
+            min_subtotal=money(link.settings.friend_min_subtotal, link.shop.currency),
+            referrer_name=name or gettext("A friend"),
+            reward=referrer_reward_text(link.settings, name)
+            if link.settings.show_referrer_reward
+            else None,
+        ), 200
+
+
+def friend_paragraphs(settings: ProgramSettings) -> list[str]:
+    """The merchant's own explanation, unless it is still the default one.
+
+    The default text is written to the referrer ("you earn points"); shown to a friend it would
+    tell them what the referrer gains, which is exactly what `show_referrer_reward` hides. The
+    page's own details already explain the program to the friend.
+    """
+    if settings.how_it_works.strip() == DEFAULT_HOW_IT_WORKS:
+        return []
+    return [p.strip() for p in settings.how_it_works.split("\n\n") if p.strip()]
+
+
+@bp.post("/r/<code>")
+def claim(code: str) -> ResponseReturnValue:
+    runtime = current_runtime()
+    limiter = _limiter()
+    client = request.remote_addr or "unknown"
+    if not limiter.allow(client):
+        response = render_template(
+            "landing_error.html",
+            message=gettext("Too many attempts from your connection. Please wait a few minutes."),
+            shop=None,
+        )
+        return response, 429, {"Retry-After": str(limiter.retry_after(client))}
+    email = (request.form.get("email") or "")[:MAX_EMAIL_FIELD]
+    if has_control_chars(email):
+        email = ""  # the claim then refuses it as an invalid address, at the field
+    try:
+        link, result = runtime.db.run(lambda s: _claim(s, code, email))
+    except DomainError as error:
+        return _claim_refused(code, email, error)
+    if result.pool_low:
+        runtime.tasks.refill_pool(link.shop.id)
+    target = store_url_with_code(link.shop, result.code)
+    if target is None:
+        use_locale(link.shop.locale)
+        page = render_template(
+            "landing_code.html",
+            shop=link.shop,
+            friend_code=result.code,
+            brand=brand_for(link.settings),
+        )
+        return page, 200
+    return redirect(target, code=303)
+
+
+def _claim(session: Session, code: str, email: str) -> tuple[ReferralLink, Claim]:
+    """The link and the claim in one transaction: a claim is a handful of queries."""
+    link = find_link(session, code)
+    if link is None:
+        raise UnknownReferralCode("this referral link is not valid")
+    return link, claim_on_link(session, link, email)
+
+
+def _claim_refused(code: str, email: str, error: DomainError) -> ResponseReturnValue:
+    """The page for a refused claim; the link is read again, refusals being the rare case."""
+    runtime = current_runtime()
+    with runtime.db.sessions() as session:
+        link = find_link(session, code)
+    if link is None or isinstance(error, UnknownReferralCode):
+        return _error_page(str(INVALID_LINK), 404)
+    if isinstance(error, ProgramPaused):
+        return _paused_page(link.shop)
+    if isinstance(error, OfferUnavailable):
+        runtime.tasks.refill_pool(link.shop.id)
+        return _offer_page(link, error, email), 503, {"Retry-After": "30"}
+    return _offer_page(link, error, email), status_for(error)

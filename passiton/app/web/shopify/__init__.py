@@ -1,0 +1,1 @@
+"""Shopify's entry points: install, the embedded app, the app proxy (the storefront widget)."""

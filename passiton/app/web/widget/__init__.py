@@ -1,0 +1,1 @@
+"""The referrer's storefront widget, shown through the Shopify app proxy and the Woo plugin."""
