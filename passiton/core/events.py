@@ -44,6 +44,9 @@ class OrderState:
     test: bool = False
     prior_orders: int | None = None
     """How many earlier orders the platform says this customer has, when it says so."""
+    locale: str | None = None
+    """The buyer's language at checkout as the platform names it ("de-AT", "de_DE"), if it says;
+    the core checks and normalises it before storing it."""
 
 
 @dataclass(frozen=True)

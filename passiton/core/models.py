@@ -190,6 +190,8 @@ class Customer(Base):
     first_name: Mapped[str | None] = mapped_column(String(255), default=None)
     shipping_key: Mapped[str | None] = mapped_column(String(512), default=None)
     phone_key: Mapped[str | None] = mapped_column(String(32), default=None)
+    locale: Mapped[str | None] = mapped_column(String(35), default=None)
+    """The buyer's language from their latest order (BCP 47); None until an order says."""
     referral_code: Mapped[str] = mapped_column(String(64))
     points_pending: Mapped[int] = mapped_column(BigInteger, default=0)
     points_available: Mapped[int] = mapped_column(BigInteger, default=0)

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 
 import pytest
 from playwright.sync_api import Browser, expect
 
+from passiton.core.events import ShopFacts
+from passiton.core.services.shop_facts import apply_shop_facts
 from tests.faces.live_server import LiveApp, new_context
 from tests.faces.scenario import claim, converted_referral, friend_orders, referrer, shop_with_key
 
@@ -34,8 +37,8 @@ def test_dashboard_renders_stats_chart_and_tables(browser: Browser, live: LiveAp
     expect(page.locator('[data-stat="in_review"]')).to_have_text("1")
     expect(page.locator('[data-stat="reversed"]')).to_have_text("0")
     # Only Bob's order counts: Dave's waits for review, Carol has not ordered.
-    expect(page.locator('[data-stat="conversion_rate"]')).to_have_text("33.3 %")
-    expect(page.locator('[data-stat="referred_revenue"]')).to_have_text("80.00 USD")
+    expect(page.locator('[data-stat="conversion_rate"]')).to_have_text("33.3%")
+    expect(page.locator('[data-stat="referred_revenue"]')).to_have_text("$80.00")
     chart = page.locator("#chart svg")
     expect(chart).to_be_visible()
     expect(chart.locator("circle.point")).to_have_count(30)
@@ -57,6 +60,33 @@ def test_dashboard_renders_stats_chart_and_tables(browser: Browser, live: LiveAp
     expect(page.locator("#review-queue")).to_have_text("Nothing to review.")
     decided = live.app.test_client().get("/api/referrals?q=dave", headers=shop.headers)
     assert decided.get_json()["referrals"][0]["status"] == "pending"
+    context.close()
+
+
+def test_a_german_shops_dashboard_writes_its_script_labels_and_money_in_german(
+    browser: Browser, live: LiveApp
+) -> None:
+    shop = shop_with_key(live.runtime, "ring-shop.test", name="Ring Shop")
+    german = ShopFacts(locale="de", timezone="Europe/Berlin")
+    live.runtime.db.run(lambda s: apply_shop_facts(s, shop.shop_id, german, datetime.now(UTC)))
+    anna = referrer(live.runtime, shop.shop_id, "anna@example.com", "Anna", shipping="1 main st")
+    converted_referral(live.runtime, shop.shop_id, anna, "bob@example.com", "1001", "80.00")
+    dave = claim(live.runtime, shop.shop_id, anna, "dave@example.com")
+    friend_orders(
+        live.runtime, shop.shop_id, "1003", "dave@example.com", dave, "40", shipping="1 main st"
+    )
+    context = new_context(browser)
+    context.add_cookies([live.login_cookie(shop.shop_id)])  # type: ignore[list-item]
+    page = context.new_page()
+
+    page.goto(f"{live.url}/dashboard")
+
+    expect(page.locator('[data-stat="conversion_rate"]')).to_have_text("50,0\xa0%")
+    expect(page.locator('[data-stat="referred_revenue"]')).to_have_text("80,00\xa0$")
+    expect(page.locator("#referrals-pager span")).to_have_text("Seite 1 von 1 · 2 Zeilen")
+    page.get_by_label("Grund für deine Entscheidung").fill("Geschwister; geprüft")
+    page.get_by_role("button", name="Genehmigen").click()
+    expect(page.locator("#review-queue")).to_have_text("Nichts zu prüfen.")
     context.close()
 
 

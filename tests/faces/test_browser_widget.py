@@ -67,13 +67,13 @@ def test_shopper_sees_link_and_points_and_redeems_once(browser: Browser, proxied
         code = customer.referral_code
     expect(page.get_by_label("Your referral link")).to_have_value(f"{APP_URL}/r/{code}")
     expect(page.locator('[data-field="points_available"]')).to_have_text("1,500")
-    expect(page.locator('[data-field="available_value"]')).to_have_text("15.00 USD")
+    expect(page.locator('[data-field="available_value"]')).to_have_text("$15.00")
 
     page.get_by_label("Points for a discount code for you").fill("1000")
     page.get_by_role("button", name="Get my code").click()
 
     expect(page.locator("#pw-reward-result")).to_have_text(
-        re.compile(r"^Your code: \S+ \(10\.00 USD\)$")
+        re.compile(r"^Your code: \S+ \(\$10\.00\)$")
     )
     # The page refreshed itself from widget.json after the redemption.
     expect(page.locator('[data-field="points_available"]')).to_have_text("500")

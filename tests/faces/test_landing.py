@@ -118,7 +118,7 @@ def test_bad_email_is_shown_at_the_field_and_claims_nothing(
 
     html = response.get_data(as_text=True)
     assert response.status_code == 422
-    assert 'role="alert" id="email-error">please enter a valid e-mail address' in html
+    assert 'role="alert" id="email-error">Please enter a valid e-mail address.' in html
     assert 'aria-invalid="true"' in html
     assert 'value="not-an-address"' in html
     assert _referrals(runtime) == 0
@@ -135,7 +135,7 @@ def test_an_address_that_is_not_valid_syntax_is_refused_at_the_field(
     response = client.post(f"/r/{code}", data={"email": address})
 
     assert response.status_code == 422
-    assert 'role="alert" id="email-error">please enter a valid e-mail address' in (
+    assert 'role="alert" id="email-error">Please enter a valid e-mail address.' in (
         response.get_data(as_text=True)
     )
     assert _referrals(runtime) == 0

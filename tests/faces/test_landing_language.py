@@ -79,3 +79,17 @@ def test_a_shop_in_a_language_without_a_catalogue_reads_english_with_its_own_mon
     html = client.get(f"/r/{code}").get_data(as_text=True)
 
     assert "Anna gave you 10,00\xa0€ off your first order" in html
+
+
+def test_a_refused_claim_is_explained_in_the_shops_language(
+    make_runtime: RuntimeFactory, sqlite_url: str
+) -> None:
+    client, _, code = _shop(
+        make_runtime, sqlite_url, ShopFacts(name="Atelier Anna", currency="EUR", locale="de")
+    )
+
+    response = client.post(f"/r/{code}", data={"email": "not-an-address"})
+
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert 'id="email-error">Bitte gib eine gültige E-Mail-Adresse ein.</p>' in html

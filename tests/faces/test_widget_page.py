@@ -24,7 +24,8 @@ def test_widget_shows_link_points_history_and_both_forms(app: Flask) -> None:
     assert 'data-action="copy"' in html
     assert 'data-field="points_available">2,500<' in html
     assert 'data-field="points_pending">1,000<' in html
-    assert "25.00 EUR" in html
+    assert 'data-field="available_value">€25.00<' in html
+    assert "<td>Oct 1, 2026</td>" in html
     assert "<td>Bob&#39;s order &lt;b&gt;#1001&lt;/b&gt;</td>" in html
     assert '<td class="pw-num">-500</td>' in html
     assert '<td class="pw-num">+1,000</td>' in html

@@ -13,6 +13,7 @@ def sample_widget(*, logged_in: bool = True, gifts: bool = True) -> WidgetData:
         "friend_offer": "15%",
         "min_redemption_points": 500,
         "points_per_currency_unit": 100,
+        "unit_value_text": "€1.00",
         "gifts_enabled": gifts,
         "login_url": "/account/login",
         "customer": {
@@ -22,14 +23,31 @@ def sample_widget(*, logged_in: bool = True, gifts: bool = True) -> WidgetData:
             "points_pending": 1000,
             "points_available": 2500,
             "available_value": "25.00",
+            "available_value_text": "€25.00",
         }
         if logged_in
         else None,
         "history": [
-            {"date": "2026-10-01", "description": "Bob's order <b>#1001</b>", "points": 1000},
-            {"date": "2026-10-20", "description": "Reward code", "points": -500},
+            {
+                "date": "2026-10-01",
+                "date_text": "Oct 1, 2026",
+                "description": "Bob's order <b>#1001</b>",
+                "points": 1000,
+            },
+            {
+                "date": "2026-10-20",
+                "date_text": "Oct 20, 2026",
+                "description": "Reward code",
+                "points": -500,
+            },
         ],
         "rewards": [
-            {"kind": "reward", "code": "PTN-R-8XK2", "amount": "5.00", "status": "created"}
+            {
+                "kind": "reward",
+                "code": "PTN-R-8XK2",
+                "amount": "5.00",
+                "amount_text": "€5.00",
+                "status": "created",
+            }
         ],
     }

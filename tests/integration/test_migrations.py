@@ -63,3 +63,32 @@ def test_shops_from_before_0009_keep_their_currency_until_their_store_is_asked(
     finally:
         engine.dispose()
     assert tuple(row) == ("old.example", "GBP", "en", "UTC", "", None)
+
+
+def test_customers_from_before_0012_have_no_known_language(postgres: PostgresServer) -> None:
+    url = postgres.create_database("customer_locale_backfill")
+    migrate.upgrade(url, "0009")
+    engine = create_engine(url)
+    try:
+        with engine.begin() as connection:
+            shop_id = connection.execute(
+                text(
+                    "INSERT INTO shops (platform, domain, name, currency, status, installed_at)"
+                    " VALUES ('shopify', 'old.myshopify.com', 'Old', 'EUR', 'active', now())"
+                    " RETURNING id"
+                )
+            ).scalar_one()
+            connection.execute(
+                text(
+                    "INSERT INTO customers (shop_id, referral_code, points_pending,"
+                    " points_available, link_visits, created_at)"
+                    " VALUES (:shop, 'ANNA-7K2Q', 0, 0, 0, now())"
+                ),
+                {"shop": shop_id},
+            )
+        migrate.upgrade(url)
+        with engine.connect() as connection:
+            locale = connection.execute(text("SELECT locale FROM customers")).scalar_one()
+    finally:
+        engine.dispose()
+    assert locale is None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 from decimal import Decimal
 
@@ -277,3 +278,37 @@ def test_hold_period_starts_at_conversion(any_db: Database, shop_id: int, anna: 
     any_db.run(lambda s: handle_order(s, shop_id, order(codes=(result.code,)), T0))
     found = referral(any_db, result.referral_id)
     assert found.approve_after == T0 + HOLD
+
+
+def customer_locale(db: Database, shop_id: int, customer_id: str) -> str | None:
+    with db.sessions() as session:
+        return session.scalar(
+            select(Customer.locale).where(
+                Customer.shop_id == shop_id, Customer.platform_customer_id == customer_id
+            )
+        )
+
+
+def test_a_paid_order_stores_the_buyers_language_on_the_customer(
+    any_db: Database, shop_id: int
+) -> None:
+    deliver(any_db, shop_id, OrderChanged(replace(order(customer_id="77"), locale="de_AT")))
+
+    assert customer_locale(any_db, shop_id, "77") == "de-AT"
+
+
+def test_the_latest_order_language_replaces_the_earlier_one_and_none_keeps_it(
+    any_db: Database, shop_id: int
+) -> None:
+    deliver(any_db, shop_id, OrderChanged(replace(order(customer_id="77"), locale="de")))
+    deliver(any_db, shop_id, OrderChanged(replace(order(customer_id="77"), locale=None)))
+    assert customer_locale(any_db, shop_id, "77") == "de"
+
+    deliver(any_db, shop_id, OrderChanged(replace(order(customer_id="77"), locale="fr-CA")))
+    assert customer_locale(any_db, shop_id, "77") == "fr-CA"
+
+
+def test_an_unusable_language_tag_is_not_stored(any_db: Database, shop_id: int) -> None:
+    deliver(any_db, shop_id, OrderChanged(replace(order(customer_id="77"), locale="<b>de</b>")))
+
+    assert customer_locale(any_db, shop_id, "77") is None

@@ -25,6 +25,23 @@ def test_official_voided_sample_is_cancelled_and_unpaid() -> None:
     assert state.test is True
 
 
+def test_the_buyers_language_comes_from_customer_locale() -> None:
+    state = order_state(load_object((FIXTURES / "orders_create.json").read_bytes()))
+    german = order_state(
+        load_object(json.dumps(paid_order() | {"customer_locale": "de-AT"}).encode())
+    )
+
+    assert state.locale == "en"
+    assert german.locale == "de-AT"
+
+
+@pytest.mark.parametrize("raw", [None, "", "  ", 7, ["de"]])
+def test_an_unusable_customer_locale_leaves_the_language_unknown(raw: object) -> None:
+    state = order_state(load_object(json.dumps(paid_order() | {"customer_locale": raw}).encode()))
+
+    assert state.locale is None
+
+
 def test_paid_order_carries_codes_reference_and_buyer() -> None:
     body = json.dumps(paid_order(codes=("PI-ABCDE-FGHJK",), ref="ANNA-7K2Q")).encode()
 

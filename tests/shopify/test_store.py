@@ -192,6 +192,7 @@ def order_node(order_id: str, updated_at: str, **changes: Any) -> dict[str, Any]
         "displayFinancialStatus": "PARTIALLY_REFUNDED",
         "cancelledAt": None,
         "test": False,
+        "customerLocale": "de-AT",
         "discountCodes": ["PI-A"],
         "customAttributes": [{"key": "passiton_ref", "value": "ANNA-7K2Q"}],
         "customer": {"legacyResourceId": "115310627314723954", "firstName": "Jo", "email": None},
@@ -236,7 +237,11 @@ def test_order_pull_pages_through_orders_changed_since_the_watermark() -> None:
         "pageInfo": {"hasNextPage": True, "endCursor": "c1"},
     }
     second = {
-        "nodes": [order_node("2", "2026-11-01T11:00:00Z", displayFinancialStatus="PENDING")],
+        "nodes": [
+            order_node(
+                "2", "2026-11-01T11:00:00Z", displayFinancialStatus="PENDING", customerLocale=None
+            )
+        ],
         "pageInfo": {"hasNextPage": False, "endCursor": "c2"},
     }
     api.answer("OrdersSince", {"orders": first})
@@ -255,6 +260,7 @@ def test_order_pull_pages_through_orders_changed_since_the_watermark() -> None:
     assert paid.ref_code == "ANNA-7K2Q"
     assert [(r.refund_id, r.amount) for r in paid.refunds] == [("555", Decimal("20.0"))]
     assert pending.paid is False
+    assert (paid.locale, pending.locale) == ("de-AT", None)
 
 
 @responses.activate

@@ -36,6 +36,7 @@ STATE = ev.OrderState(
     phone="+4912345",
     test=False,
     prior_orders=0,
+    locale="de-AT",
 )
 EXAMPLES: list[ev.Event] = [
     ev.OrderChanged(STATE),
@@ -49,6 +50,15 @@ EXAMPLES: list[ev.Event] = [
     ev.ScopesUpdated(scopes=("read_orders", "write_discounts")),
     ev.ShopUpdated(ev.ShopFacts(name="Atelier Anna", currency="EUR", locale="de")),
 ]
+
+
+def test_an_order_recorded_before_the_buyers_language_was_carried_still_decodes() -> None:
+    recorded = encode_events([ev.OrderChanged(STATE)])
+    del recorded[0]["order"]["locale"]
+
+    (decoded,) = decode_events(json.loads(json.dumps(recorded)))
+
+    assert decoded == ev.OrderChanged(dataclasses.replace(STATE, locale=None))
 
 
 def test_every_event_type_has_a_tag_and_an_example() -> None:

@@ -145,14 +145,18 @@ LIFECYCLE = PHP_DIR / "plugin_lifecycle.php"
 
 
 def shopper_journey(
-    steps: list[list[Any]], cookies: dict[str, str] | None = None, coupons: list[str] | None = None
+    steps: list[list[Any]],
+    cookies: dict[str, str] | None = None,
+    coupons: list[str] | None = None,
+    locale: str = "en_US",
 ) -> dict[str, Any]:
     """A shopper's requests to a store running the plugin (php/shopper_journey.php).
 
     Steps: `["visit", {query}]`, `["add_to_cart", product_id]`, `["checkout", "block" | "classic"]`.
-    The store has the coupons in `coupons` (lower-cased, as WooCommerce stores them).
+    The store has the coupons in `coupons` (lower-cased, as WooCommerce stores them); the pages
+    are in WordPress's `locale`.
     """
-    payload = {"cookies": cookies or {}, "coupons": coupons or [], "steps": steps}
+    payload = {"cookies": cookies or {}, "coupons": coupons or [], "steps": steps, "locale": locale}
     done = _run(JOURNEY, payload)
     assert isinstance(done, dict)
     return done

@@ -110,7 +110,7 @@ def test_redeeming_redirects_and_the_tab_then_shows_the_code_once(shop: Shop) ->
     assert forms_of(shown) == []  # 300 left, 500 needed
     again = shop.visit.request()["html"]
     assert "woocommerce-message" not in again
-    assert f"<td><code>{reward.code}</code></td><td>you</td><td>5.00 EUR</td>" in again
+    assert f"<td><code>{reward.code}</code></td><td>you</td><td>€5.00</td>" in again
 
 
 def test_the_form_redeems_for_the_logged_in_user_whatever_it_posts(shop: Shop) -> None:

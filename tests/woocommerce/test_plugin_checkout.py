@@ -35,7 +35,7 @@ def test_a_block_checkout_keeps_the_referral_code_on_the_order() -> None:
     done = shopper_journey([["add_to_cart", 12], ["checkout", "block"]], cookies=REFERRED)
 
     [order] = done["orders"]
-    assert meta(order) == {"_passiton_ref": "ANNA-7K2Q"}
+    assert meta(order) == {"_passiton_ref": "ANNA-7K2Q", "_passiton_locale": "en_US"}
     assert order_state(as_webhook_body(order)).ref_code == "ANNA-7K2Q"
 
 
@@ -43,7 +43,7 @@ def test_a_classic_checkout_keeps_the_referral_code_on_the_order() -> None:
     done = shopper_journey([["add_to_cart", 12], ["checkout", "classic"]], cookies=REFERRED)
 
     [order] = done["orders"]
-    assert meta(order) == {"_passiton_ref": "ANNA-7K2Q"}
+    assert meta(order) == {"_passiton_ref": "ANNA-7K2Q", "_passiton_locale": "en_US"}
     assert order_state(as_webhook_body(order)).ref_code == "ANNA-7K2Q"
 
 
@@ -76,5 +76,14 @@ def test_an_order_without_a_usable_referral_cookie_gets_no_referral_meta(
     done = shopper_journey([["add_to_cart", 12], ["checkout", checkout]], cookies=cookies)
 
     [order] = done["orders"]
-    assert order["meta_data"] == []
+    assert "_passiton_ref" not in meta(order)
     assert order_state(as_webhook_body(order)).ref_code is None
+
+
+@pytest.mark.parametrize("checkout", CHECKOUTS)
+def test_the_order_keeps_the_language_the_shopper_checked_out_in(checkout: str) -> None:
+    done = shopper_journey([["add_to_cart", 12], ["checkout", checkout]], locale="de_DE")
+
+    [order] = done["orders"]
+    assert meta(order)["_passiton_locale"] == "de_DE"
+    assert order_state(as_webhook_body(order)).locale == "de_DE"

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import time
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -20,10 +21,13 @@ from sqlalchemy import func, select
 from passiton.app.factory import create_app
 from passiton.app.runtime import Runtime
 from passiton.connectors.woocommerce.auth import new_plugin_key
+from passiton.connectors.woocommerce.orders import order_state
 from passiton.core.codes import looks_like_code
 from passiton.core.models import Customer, LedgerEntry, RewardCode
+from passiton.core.services.orders import handle_order
 from passiton.core.services.shops import update_settings
 from tests.conftest import RuntimeFactory
+from tests.woocommerce.captured import FIXTURES
 from tests.woocommerce.plugin_php import ANNA, php, php_calls, seed_store
 
 APP_URL = "http://passiton.test"
@@ -274,3 +278,52 @@ def test_an_unconfigured_plugin_makes_no_request(store: Store) -> None:
         settings = {**store.settings(), missing: ""}
         request = php("passiton_signed_request", settings, "/woocommerce/plugin/customer", ANNA, 1)
         assert request is None
+
+
+def ordered_in(store: Store, locale: str) -> None:
+    """Anna's paid order, as WooCommerce sends it, carrying the plugin's language meta."""
+    body = json.loads((FIXTURES / "order.json").read_text())
+    body.update(
+        customer_id=7,
+        meta_data=[{"id": 1, "key": "_passiton_locale", "value": locale}],
+    )
+    body["billing"]["email"] = ANNA["email"]
+    state = order_state(body)
+    store.runtime.db.run(lambda s: handle_order(s, store.shop_id, state, datetime.now(UTC)))
+
+
+def test_the_tab_shows_money_in_the_language_anna_last_ordered_in(store: Store) -> None:
+    ordered_in(store, "de_DE")
+
+    _, answer = store.call("/woocommerce/plugin/customer", ANNA)
+
+    assert store.anna().locale == "de-DE"
+    assert answer["data"]["available_value_text"] == "8,00\xa0€"
+
+
+def test_the_tab_shows_money_in_the_shops_language_before_any_order(store: Store) -> None:
+    _, answer = store.call("/woocommerce/plugin/customer", ANNA)
+
+    assert store.anna().locale is None
+    assert answer["data"]["available_value_text"] == "€8.00"
+
+
+def test_the_language_the_tab_is_shown_in_comes_first(store: Store) -> None:
+    ordered_in(store, "en_GB")
+    shopper = php("passiton_shopper", 7, "anna@example.com", "Anna", "de_AT")
+
+    _, answer = store.call("/woocommerce/plugin/customer", shopper)
+
+    assert shopper["locale"] == "de_AT"
+    assert answer["data"]["available_value_text"] == "€\xa08,00"
+
+
+def test_the_tab_lists_codes_worth_what_passiton_wrote_in_annas_language(store: Store) -> None:
+    ordered_in(store, "de_DE")
+    key = php("passiton_new_idempotency_key")
+    store.call("/woocommerce/plugin/redeem", store.redeem_body("500", "reward", key))
+
+    _, answer = store.call("/woocommerce/plugin/customer", ANNA)
+
+    view = php("passiton_referral_view", answer["data"])
+    assert [(r["amount"], r["amount_text"]) for r in view["rewards"]] == [("5.00", "5,00\xa0€")]

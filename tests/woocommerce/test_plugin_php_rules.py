@@ -219,7 +219,12 @@ def test_odd_fields_in_an_answer_are_dropped_not_shown() -> None:
             "points_per_currency_unit": 100,
             "gifts_enabled": True,
             "rewards": [
-                {"code": "RW-ABCDE-FGHJK", "kind": "reward", "amount": "5.00"},
+                {
+                    "code": "RW-ABCDE-FGHJK",
+                    "kind": "reward",
+                    "amount": "5.00",
+                    "amount_text": "<img src=x>",
+                },
                 {"code": "<script>", "kind": "gift", "amount": "1.00"},
                 "RW-ABCDE-FGHJK",
             ],
@@ -229,4 +234,6 @@ def test_odd_fields_in_an_answer_are_dropped_not_shown() -> None:
     assert view["points_pending"] == 0
     assert (view["available_value"], view["currency"]) == ("", "")
     assert (view["program_open"], view["gifts_enabled"]) == (False, False)
-    assert view["rewards"] == [{"code": "RW-ABCDE-FGHJK", "kind": "reward", "amount": "5.00"}]
+    assert view["rewards"] == [
+        {"code": "RW-ABCDE-FGHJK", "kind": "reward", "amount": "5.00", "amount_text": ""}
+    ]

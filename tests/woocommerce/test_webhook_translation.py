@@ -207,3 +207,21 @@ def test_the_passiton_ref_meta_becomes_the_ref_code() -> None:
     (event,) = connector().translate(verdict, InboundWebhook(body, {}, str(SHOP)))
     assert isinstance(event, OrderChanged)
     assert event.order.ref_code == "ref-carol-15"
+
+
+def test_the_wordpress_locale_meta_becomes_the_buyers_language() -> None:
+    meta = b'{"id":10,"key":"_referral_code","value":"ref-carol-15"}'
+    locale = b'{"id":10,"key":"_passiton_locale","value":"de_DE_formal"}'
+    body = captured("webhook_order_created").body.replace(meta, locale)
+    verdict = VerifiedWebhook(shop_id=SHOP, topic="order.created", delivery_key="k")
+    (event,) = connector().translate(verdict, InboundWebhook(body, {}, str(SHOP)))
+    assert isinstance(event, OrderChanged)
+    assert event.order.locale == "de_DE_formal"
+
+
+def test_an_order_without_locale_meta_has_no_buyer_language() -> None:
+    verdict = VerifiedWebhook(shop_id=SHOP, topic="order.created", delivery_key="k")
+    inbound = InboundWebhook(captured("webhook_order_created").body, {}, str(SHOP))
+    (event,) = connector().translate(verdict, inbound)
+    assert isinstance(event, OrderChanged)
+    assert event.order.locale is None

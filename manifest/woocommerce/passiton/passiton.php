@@ -16,6 +16,7 @@ if ( ! defined( 'ABSPATH' ) ) {
 const PASSITON_OPTION   = 'passiton_settings';
 const PASSITON_COOKIE   = 'passiton_ref';
 const PASSITON_META_KEY = '_passiton_ref';
+const PASSITON_LANG_KEY = '_passiton_locale';
 const PASSITON_FILE     = __FILE__;
 
 require_once __DIR__ . '/includes/passiton-codes.php';

@@ -97,6 +97,7 @@ query OrdersSince($query: String!, $after: String) {
       displayFinancialStatus
       cancelledAt
       test
+      customerLocale
       discountCodes
       customAttributes { key value }
       customer { legacyResourceId firstName email: defaultEmailAddress { emailAddress } }

@@ -79,4 +79,5 @@ def order_from_node(node: Mapping[str, Any]) -> OrderState:
         ),
         phone=text(node.get("phone")) or text(shipping.get("phone")),
         test=node.get("test") is True,
+        locale=text(node.get("customerLocale")),
     )

@@ -218,6 +218,7 @@ def order_state(order: Mapping[str, Any]) -> OrderState:
         or text(shipping.get("phone"))
         or text(customer.get("phone")),
         test=order.get("test") is True,
+        locale=text(order.get("customer_locale")),
     )
 
 

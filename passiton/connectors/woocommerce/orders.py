@@ -14,6 +14,8 @@ from passiton.core.ports import MalformedPayload
 
 REF_META_KEY = "_passiton_ref"
 """Order meta the companion plugin writes from the `?ref=CODE` cookie."""
+LOCALE_META_KEY = "_passiton_locale"
+"""Order meta the companion plugin writes at checkout: WordPress's locale ("de_DE")."""
 PAID_STATUSES = frozenset({"processing", "completed", "refunded"})
 # A refunded order counts as cancelled: its refunds[] normally cover the total already, and
 # treating the status itself as "nothing kept" also covers a status set without refund rows.
@@ -47,6 +49,7 @@ def order_state(order: Mapping[str, Any]) -> OrderState:
             shipping.get("address_1"), shipping.get("postcode"), shipping.get("country")
         ),
         phone=_text(billing.get("phone")),
+        locale=_meta_text(order.get("meta_data"), LOCALE_META_KEY),
     )
 
 
@@ -104,11 +107,16 @@ def _refund(raw: object) -> RefundSeen:
 
 
 def _ref_code(meta: object) -> str | None:
+    value = _meta_text(meta, REF_META_KEY)
+    return value[:64] if value else None
+
+
+def _meta_text(meta: object, key: str) -> str | None:
     for entry in _list(meta):
-        if isinstance(entry, Mapping) and entry.get("key") == REF_META_KEY:
+        if isinstance(entry, Mapping) and entry.get("key") == key:
             value = entry.get("value")
             if isinstance(value, str) and value.strip():
-                return value.strip()[:64]
+                return value.strip()
     return None
 
 

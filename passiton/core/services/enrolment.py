@@ -23,6 +23,8 @@ class Buyer:
     first_name: str | None = None
     shipping_key: str | None = None
     phone_key: str | None = None
+    locale: str | None = None
+    """A BCP 47 tag, already normalised; None keeps the language stored."""
 
 
 def find_customer(session: Session, shop_id: int, buyer: Buyer) -> Customer | None:
@@ -61,6 +63,7 @@ def enrol(session: Session, shop_id: int, buyer: Buyer) -> Customer | None:
             first_name=buyer.first_name,
             shipping_key=buyer.shipping_key,
             phone_key=buyer.phone_key,
+            locale=buyer.locale,
             referral_code=referral_code(),
         )
         try:
@@ -110,3 +113,6 @@ def _refresh(customer: Customer, buyer: Buyer, key: str | None) -> None:
     customer.first_name = customer.first_name or buyer.first_name
     customer.shipping_key = buyer.shipping_key or customer.shipping_key
     customer.phone_key = buyer.phone_key or customer.phone_key
+    # The latest order's language wins: a buyer who switched the storefront to German reads
+    # their widget in German from then on.
+    customer.locale = buyer.locale or customer.locale

@@ -26,6 +26,7 @@ from passiton.core.services.enrolment import Buyer, by_referral_code, enrol
 from passiton.core.services.friend_referrals import insert_referral, referral_of_friend
 from passiton.core.services.redactions import unless_redacted, was_redacted
 from passiton.core.services.settlement import lock_referral, settle
+from passiton.core.services.shop_facts import normalise_locale
 from passiton.core.services.shops import current_settings, settings_at
 
 VELOCITY_WINDOW = timedelta(days=30)
@@ -50,6 +51,7 @@ def handle_order(session: Session, shop_id: int, state: OrderState, now: datetim
                 first_name=state.first_name,
                 shipping_key=state.shipping_key,
                 phone_key=phone_key(state.phone),
+                locale=normalise_locale(state.locale),
             ),
         )
     referral_id = _attributed_referral(session, shop_id, state)

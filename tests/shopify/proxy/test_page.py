@@ -38,7 +38,7 @@ def test_page_shows_the_logged_in_customers_link_and_points(
     code = referral_code(shopify_runtime, anna)
     assert f'value="http://passiton.test/r/{code}"' in html
     assert 'data-field="points_available">1,500<' in html
-    assert "15.00 USD" in html
+    assert 'data-field="available_value">$15.00<' in html
     assert 'data-api-base="/apps/passiton/"' in html
     assert '<script src="http://passiton.test/static/widget/widget.js" defer></script>' in html
 

@@ -26,7 +26,7 @@ def test_redeem_debits_once_and_creates_the_code_on_the_store(
     assert first[0] == retry[0] == 200
     assert first[1] == retry[1]
     reward = first[1]["reward"]
-    assert set(reward) == {"kind", "code", "amount", "currency", "status"}
+    assert set(reward) == {"kind", "code", "amount", "amount_text", "currency", "status"}
     assert (reward["kind"], reward["amount"], reward["currency"]) == ("reward", "10.00", "USD")
     assert reward["status"] == "created"
     assert balance(shopify_runtime, anna) == 500

@@ -154,6 +154,11 @@ function delete_option( $name ) {
 	return true;
 }
 
+/** The locale this request is rendered in (WordPress 5.0+): the site's, or a language plugin's. */
+function determine_locale() {
+	return isset( $GLOBALS['wp']['locale'] ) ? $GLOBALS['wp']['locale'] : 'en_US';
+}
+
 function is_ssl() {
 	return true;
 }

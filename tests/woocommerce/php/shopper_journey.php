@@ -3,7 +3,8 @@
  * A shopper's requests to a store running the companion plugin, on fake_wordpress.php and
  * fake_woocommerce.php: landing from a link, filling the cart, checking out.
  *
- * Reads on stdin: {"cookies": {...}, "coupons": ["pi-…"], "steps": [...]} where a step is
+ * Reads on stdin: {"cookies": {...}, "coupons": ["pi-…"], "steps": [...], "locale": "de_DE"}
+ * where a step is
  * ["visit", {query}], ["add_to_cart", product id] or ["checkout", "block" | "classic"]. The
  * cookies, session and cart carry from step to step, as the browser's cookies would. Writes the
  * orders as the store's REST API (and so its webhooks) would show them, and the cart's coupons.
@@ -26,6 +27,7 @@ $GLOBALS['wp'] = array(
 	'options' => array(),
 	'coupons' => $request['coupons'],
 	'orders'  => array(),
+	'locale'  => $request['locale'],
 );
 $_COOKIE       = $request['cookies'];
 

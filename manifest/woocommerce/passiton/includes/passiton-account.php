@@ -39,7 +39,7 @@ add_action( 'template_redirect', 'passiton_handle_redeem_form' );
 /** The logged-in user, as Passiton identifies a shopper. */
 function passiton_current_shopper() {
 	$user = wp_get_current_user();
-	return passiton_shopper( $user->ID, $user->user_email, $user->first_name );
+	return passiton_shopper( $user->ID, $user->user_email, $user->first_name, determine_locale() );
 }
 
 /**
@@ -212,7 +212,8 @@ function passiton_render_codes( array $view ) {
 			'<tr><td><code>%1$s</code></td><td>%2$s</td><td>%3$s</td></tr>',
 			esc_html( $reward['code'] ),
 			'gift' === $reward['kind'] ? esc_html__( 'a gift', 'passiton' ) : esc_html__( 'you', 'passiton' ),
-			esc_html( trim( $reward['amount'] . ' ' . $view['currency'] ) )
+			// Passiton writes the amount in the tab's language when it can; else "5.00 EUR".
+			esc_html( '' !== $reward['amount_text'] ? $reward['amount_text'] : trim( $reward['amount'] . ' ' . $view['currency'] ) )
 		);
 	}
 	echo '</tbody></table>';

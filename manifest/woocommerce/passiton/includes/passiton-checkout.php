@@ -48,6 +48,24 @@ add_action( 'woocommerce_checkout_create_order', 'passiton_note_referral_on_orde
 add_action( 'woocommerce_store_api_checkout_update_order_from_request', 'passiton_note_referral_on_order' );
 
 /**
+ * Put the language the shopper checked out in on the order (WordPress's locale, "de_DE", as a
+ * language plugin may have switched it for this request): Passiton reads it from the order's
+ * meta_data and shows the shopper's referral pages in it.
+ *
+ * @param WC_Order $order The order being created.
+ */
+function passiton_note_language_on_order( $order ) {
+	$locale = determine_locale();
+	if ( is_string( $locale ) && '' !== $locale ) {
+		$order->update_meta_data( PASSITON_LANG_KEY, $locale );
+	}
+}
+
+// The same two hooks as the referral code above, for the same reasons.
+add_action( 'woocommerce_checkout_create_order', 'passiton_note_language_on_order' );
+add_action( 'woocommerce_store_api_checkout_update_order_from_request', 'passiton_note_language_on_order' );
+
+/**
  * Apply the friend's coupon kept in the session (see ?passiton_coupon= in passiton.php) once the
  * cart has something in it, so that whichever checkout the shopper uses starts from a cart with
  * the discount: both create the order's coupon lines from the cart.

@@ -72,14 +72,20 @@ function passiton_signed_request( array $settings, $path, array $body, $timestam
  * @param int    $user_id    The current user's id.
  * @param string $email      Their e-mail.
  * @param string $first_name Their first name (the start of a new referral code).
+ * @param string $locale     The language the page is shown in ("de_DE"), so that Passiton writes
+ *                           money and dates the same way; '' to leave it to Passiton.
  * @return array
  */
-function passiton_shopper( $user_id, $email, $first_name ) {
-	return array(
+function passiton_shopper( $user_id, $email, $first_name, $locale = '' ) {
+	$shopper = array(
 		'customer_id' => (string) (int) $user_id,
 		'email'       => (string) $email,
 		'first_name'  => (string) $first_name,
 	);
+	if ( is_string( $locale ) && '' !== $locale ) {
+		$shopper['locale'] = $locale;
+	}
+	return $shopper;
 }
 
 /**
@@ -226,9 +232,10 @@ function passiton_referral_view( array $data ) {
 		$code = is_array( $reward ) ? passiton_clean_code( isset( $reward['code'] ) ? $reward['code'] : null ) : '';
 		if ( '' !== $code ) {
 			$rewards[] = array(
-				'code'   => $code,
-				'kind'   => passiton_kind( $reward ),
-				'amount' => passiton_money( $reward, 'amount' ),
+				'code'        => $code,
+				'kind'        => passiton_kind( $reward ),
+				'amount'      => passiton_money( $reward, 'amount' ),
+				'amount_text' => passiton_money_text( $reward, 'amount_text' ),
 			);
 		}
 	}
@@ -269,6 +276,18 @@ function passiton_count( array $data, $name ) {
 function passiton_money( array $data, $name ) {
 	$raw = isset( $data[ $name ] ) && is_string( $data[ $name ] ) ? $data[ $name ] : '';
 	return preg_match( '/^[0-9]{1,12}(\.[0-9]{1,4})?$/D', $raw ) ? $raw : '';
+}
+
+/**
+ * Money as Passiton wrote it in the page's language ("5,00 €"), else '': short plain text only.
+ *
+ * @param array  $data An answer's JSON object.
+ * @param string $name The field.
+ * @return string
+ */
+function passiton_money_text( array $data, $name ) {
+	$raw = isset( $data[ $name ] ) && is_string( $data[ $name ] ) ? $data[ $name ] : '';
+	return 1 === preg_match( '/^[^<>&"\'\p{Cc}]{1,40}$/Du', $raw ) ? $raw : '';
 }
 
 /**

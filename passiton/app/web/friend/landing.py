@@ -24,6 +24,7 @@ from passiton.app.web.friend.shared_claim_limit import SharedSlidingWindowLimite
 from passiton.app.web.friend.storefront_links import store_url_with_code
 from passiton.app.web.http_errors import status_for
 from passiton.app.web.i18n import money, use_locale
+from passiton.app.web.refusals import refusal_text
 from passiton.core.errors import DomainError, OfferUnavailable, ProgramPaused, UnknownReferralCode
 from passiton.core.models import Customer, Shop
 from passiton.core.program_settings import (
@@ -112,9 +113,10 @@ def _paused_page(shop: Shop) -> ResponseReturnValue:
     return _error_page(message, 409, shop)
 
 
-def _offer_page(link: ReferralLink, error: str | None = None, email: str = "") -> str:
+def _offer_page(link: ReferralLink, refused: DomainError | None = None, email: str = "") -> str:
     # The friend's own language is not known before they order: the shop's primary language.
     use_locale(link.shop.locale)
+    error = refusal_text(refused) if refused is not None else None
     name = link.referrer.first_name
     return render_template(
         "landing.html",
@@ -240,5 +242,5 @@ def _claim_refused(code: str, email: str, error: DomainError) -> ResponseReturnV
         return _paused_page(link.shop)
     if isinstance(error, OfferUnavailable):
         runtime.tasks.refill_pool(link.shop.id)
-        return _offer_page(link, error.message, email), 503, {"Retry-After": "30"}
-    return _offer_page(link, error.message, email), status_for(error)
+        return _offer_page(link, error, email), 503, {"Retry-After": "30"}
+    return _offer_page(link, error, email), status_for(error)

@@ -7,6 +7,7 @@ from typing import Any
 from flask import Blueprint, current_app, redirect, render_template, request, session
 from flask.blueprints import BlueprintSetupState
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -71,19 +72,23 @@ def signup_form() -> ResponseReturnValue:
 def signup() -> ResponseReturnValue:
     email, password = _form("email").strip(), _form("password")
     if not csrf_valid():
-        return _page("account_signup.html", 400, error="Please reload and try again.", email=email)
+        return _page(
+            "account_signup.html", 400, error=gettext("Please reload and try again."), email=email
+        )
     key = email_key(email) if is_plausible_email(email) else None
     if key is None:
-        return _page("account_signup.html", 422, error="Enter a valid e-mail.", email=email)
+        return _page(
+            "account_signup.html", 422, error=gettext("Enter a valid e-mail."), email=email
+        )
     if len(password) < MIN_PASSWORD:
-        error = f"Use a password of at least {MIN_PASSWORD} characters."
+        error = gettext("Use a password of at least %(count)s characters.", count=MIN_PASSWORD)
         return _page("account_signup.html", 422, error=error, email=email)
     merchant = Merchant(email=email, email_key=key, password_hash=generate_password_hash(password))
     try:
         with _runtime().db.transaction() as db_session:
             db_session.add(merchant)
     except IntegrityError:
-        error = "An account with this e-mail exists; log in instead."
+        error = gettext("An account with this e-mail exists; log in instead.")
         return _page("account_signup.html", 409, error=error, email=email)
     start_session(merchant.id, merchant.session_generation, None)
     return redirect("/account", code=303)
@@ -98,14 +103,18 @@ def login_form() -> ResponseReturnValue:
 def login() -> ResponseReturnValue:
     email, password = _form("email").strip(), _form("password")
     if not csrf_valid():
-        return _page("account_login.html", 400, error="Please reload and try again.", email=email)
+        return _page(
+            "account_login.html", 400, error=gettext("Please reload and try again."), email=email
+        )
     key = email_key(email) or email.lower()
     client = (request.remote_addr or "unknown")[:64]
     throttle = _throttle()
     throttled = throttle.check(key, client)
     if throttled is not None:
         minutes = max(1, round(throttled.retry_after / 60))
-        error = f"Too many failed attempts. Try again in {minutes} minute(s)."
+        error = gettext(
+            "Too many failed attempts. Try again in %(minutes)s minute(s).", minutes=minutes
+        )
         page = render_template("account_login.html", csrf=csrf_token(), error=error, email=email)
         return page, 429, {"Retry-After": str(throttled.retry_after)}
     with _runtime().db.sessions() as db_session:
@@ -118,7 +127,9 @@ def login() -> ResponseReturnValue:
             shop_id = latest_shop(db_session, merchant.id)
     if merchant_id is None:
         throttle.failed(key, client)
-        return _page("account_login.html", 401, error="Wrong e-mail or password.", email=email)
+        return _page(
+            "account_login.html", 401, error=gettext("Wrong e-mail or password."), email=email
+        )
     throttle.succeeded(key, client)
     start_session(merchant_id, generation, shop_id)
     return redirect("/account", code=303)

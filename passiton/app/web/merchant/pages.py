@@ -14,10 +14,13 @@ from flask import Blueprint, redirect, render_template, request, session, url_fo
 from flask.typing import ResponseReturnValue
 
 from passiton.app.web.current import current_runtime
+from passiton.app.web.i18n import use_reader_locale
 from passiton.app.web.merchant.auth import csrf_token
+from passiton.app.web.merchant.script_text import merchant_script_text
 from passiton.app.web.page_headers import allow_shopify_framing
 from passiton.core.errors import UnknownShop
-from passiton.core.services.shops import current_settings, get_shop
+from passiton.core.models import Platform, Shop
+from passiton.core.services.shops import current_settings, find_shop, get_shop
 
 # The merchant's templates and static files live beside this face; every merchant blueprint
 # renders from them (Flask looks templates up across all registered blueprints).
@@ -66,6 +69,7 @@ def _page(template: str, current: str) -> ResponseReturnValue:
         allow_shopify_framing(request.args["shop"])
     shop_id = session.get("shop_id")
     if not embedded and not isinstance(shop_id, int):
+        use_reader_locale()
         return render_template("signed_out.html"), 401
     context: dict[str, object] = {
         "embedded": embedded,
@@ -87,5 +91,23 @@ def _page(template: str, current: str) -> ResponseReturnValue:
                 context["version"], context["settings"] = current_settings(db_session, shop_id)
             except UnknownShop:
                 session.pop("shop_id", None)
+                use_reader_locale()
                 return render_template("signed_out.html"), 401
+    shop = context["shop"] if isinstance(context["shop"], Shop) else _embedding_shop(embedded)
+    # The shop's language and time zone; only for words, dates and money on the page: the
+    # data still comes from the API, for the shop the credentials belong to.
+    use_reader_locale(shop.locale if shop else None)
+    context["page_text"] = merchant_script_text()
+    context["timezone"] = shop.timezone if shop else ""
     return render_template(template, **context)
+
+
+def _embedding_shop(embedded: bool) -> Shop | None:
+    """The shop named in an embedded load's `shop`, for its language: never for its data."""
+    if not embedded:
+        return None
+    with current_runtime().db.sessions() as db_session:
+        shop = find_shop(db_session, Platform.SHOPIFY, request.args["shop"])
+        if shop is not None:
+            db_session.expunge(shop)
+        return shop

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from passiton.app.platforms.shopify import shopify_secrets
 from passiton.app.web.current import current_runtime
 from passiton.app.web.http_errors import error_response
+from passiton.app.web.i18n import money, use_locale
 from passiton.app.web.widget.data import widget_data
 from passiton.app.web.widget.page import WidgetData, WidgetRedemption, render_widget_page
 from passiton.connectors.shopify.auth import proxy_request_valid, shop_domain
@@ -95,6 +96,8 @@ def _widget_data() -> WidgetData:
         customer = None
         if platform_customer_id is not None:
             customer = enrol(session, shop_id, Buyer(customer_id=platform_customer_id, email=None))
+        # The referrer's own language from their last order, else the shop's.
+        use_locale(customer.locale if customer else None, shop.locale)
         return widget_data(
             session,
             shop,
@@ -148,11 +151,15 @@ def _redemption(reward_id: int) -> WidgetRedemption:
     with current_runtime().db.sessions() as session:
         reward = session.get(RewardCode, reward_id)
         assert reward is not None
+        shop = session.get(Shop, reward.shop_id)
+        customer = session.get(Customer, reward.customer_id)
+        use_locale(customer.locale if customer else None, shop.locale if shop else None)
         return {
             "reward": {
                 "kind": reward.kind.value,
                 "code": reward.code,
                 "amount": str(reward.amount),
+                "amount_text": money(reward.amount, reward.currency),
                 "currency": reward.currency,
                 "status": reward.status.value,
             }

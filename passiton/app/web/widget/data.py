@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
+from flask_babel import lazy_gettext
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from passiton.app.web.friend.landing import discount_text
+from passiton.app.web.friend.landing import friend_discount
+from passiton.app.web.i18n import day, money
 from passiton.app.web.widget.page import WidgetCustomer, WidgetData, WidgetHistoryLine, WidgetReward
 from passiton.core.models import Customer, EntryKind, LedgerEntry, RewardCode, Shop
 from passiton.core.program_settings import ProgramSettings
@@ -14,13 +18,13 @@ from passiton.core.rewards import points_value
 HISTORY_LIMIT = 50
 
 # No friend e-mails or order numbers: they are the friends' personal data, not the referrer's.
-HISTORY_TEXT: dict[EntryKind, str] = {
-    EntryKind.EARN: "A friend's order",
-    EntryKind.APPROVE: "Points confirmed after the return window",
-    EntryKind.CLAWBACK: "A friend's order was refunded",
-    EntryKind.REDEEM: "Points turned into a code",
-    EntryKind.REDEEM_RETURN: "Points returned: the code could not be made",
-    EntryKind.ADJUST: "Adjusted by the store",
+HISTORY_TEXT = {
+    EntryKind.EARN: lazy_gettext("A friend's order"),
+    EntryKind.APPROVE: lazy_gettext("Points confirmed after the return window"),
+    EntryKind.CLAWBACK: lazy_gettext("A friend's order was refunded"),
+    EntryKind.REDEEM: lazy_gettext("Points turned into a code"),
+    EntryKind.REDEEM_RETURN: lazy_gettext("Points returned: the code could not be made"),
+    EntryKind.ADJUST: lazy_gettext("Adjusted by the store"),
 }
 
 
@@ -33,33 +37,42 @@ def widget_data(
     app_url: str,
     login_url: str,
 ) -> WidgetData:
-    """The widget's data for `customer` in `shop`; a guest (None) sees only the offer."""
+    """The widget's data for `customer` in `shop`; a guest (None) sees only the offer.
+
+    The `*_text` fields are written in the request's locale (`i18n.use_locale`): amounts in
+    the shop's currency, dates in the shop's time zone.
+    """
     return {
         "shop_name": shop.name or shop.domain,
         "currency": shop.currency,
-        "friend_offer": discount_text(settings, shop.currency),
+        "friend_offer": friend_discount(settings, shop.currency),
         "min_redemption_points": settings.min_redemption_points,
         "points_per_currency_unit": settings.points_per_currency_unit,
         "gifts_enabled": settings.gifts_enabled,
         "login_url": login_url,
-        "customer": _customer(settings, customer, app_url) if customer else None,
-        "history": _history(session, customer) if customer else [],
-        "rewards": _rewards(session, customer) if customer else [],
+        "unit_value_text": money(Decimal(1), shop.currency),
+        "customer": _customer(settings, customer, shop, app_url) if customer else None,
+        "history": _history(session, customer, shop) if customer else [],
+        "rewards": _rewards(session, customer, shop) if customer else [],
     }
 
 
-def _customer(settings: ProgramSettings, customer: Customer, app_url: str) -> WidgetCustomer:
+def _customer(
+    settings: ProgramSettings, customer: Customer, shop: Shop, app_url: str
+) -> WidgetCustomer:
+    value = points_value(settings, customer.points_available)
     return {
         "first_name": customer.first_name,
         "referral_code": customer.referral_code,
         "link": f"{app_url}/r/{customer.referral_code}",
         "points_pending": customer.points_pending,
         "points_available": customer.points_available,
-        "available_value": str(points_value(settings, customer.points_available)),
+        "available_value": str(value),
+        "available_value_text": money(value, shop.currency),
     }
 
 
-def _history(session: Session, customer: Customer) -> list[WidgetHistoryLine]:
+def _history(session: Session, customer: Customer, shop: Shop) -> list[WidgetHistoryLine]:
     entries = session.scalars(
         select(LedgerEntry)
         .where(LedgerEntry.shop_id == customer.shop_id, LedgerEntry.customer_id == customer.id)
@@ -69,7 +82,8 @@ def _history(session: Session, customer: Customer) -> list[WidgetHistoryLine]:
     return [
         {
             "date": entry.created_at.date().isoformat(),
-            "description": HISTORY_TEXT[entry.kind],
+            "date_text": day(entry.created_at, shop.timezone),
+            "description": str(HISTORY_TEXT[entry.kind]),
             "points": _points_shown(entry),
         }
         for entry in entries
@@ -84,7 +98,7 @@ def _points_shown(entry: LedgerEntry) -> int:
     return entry.pending_delta + entry.available_delta
 
 
-def _rewards(session: Session, customer: Customer) -> list[WidgetReward]:
+def _rewards(session: Session, customer: Customer, shop: Shop) -> list[WidgetReward]:
     codes = session.scalars(
         select(RewardCode)
         .where(RewardCode.shop_id == customer.shop_id, RewardCode.customer_id == customer.id)
@@ -92,6 +106,12 @@ def _rewards(session: Session, customer: Customer) -> list[WidgetReward]:
         .limit(HISTORY_LIMIT)
     ).all()
     return [
-        {"kind": r.kind.value, "code": r.code, "amount": str(r.amount), "status": r.status.value}
+        {
+            "kind": r.kind.value,
+            "code": r.code,
+            "amount": str(r.amount),
+            "amount_text": money(r.amount, r.currency),
+            "status": r.status.value,
+        }
         for r in codes
     ]

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from passiton.app.platforms.woocommerce_grants import record_grant
 from passiton.app.runtime import Runtime
 from passiton.app.web.http_errors import error_response
+from passiton.app.web.i18n import use_locale
 from passiton.app.web.merchant import accounts
 from passiton.app.web.merchant.accounts import current_merchant_id
 from passiton.app.web.merchant.auth import csrf_valid
@@ -104,6 +105,10 @@ def plugin_customer() -> ResponseReturnValue:
     shop_id, body = signed
     buyer = _buyer(body)
     app_url = _runtime().settings.app_url
+    # The language the tab is shown in (the plugin sends WordPress's locale), else the one the
+    # shopper last ordered in, else the shop's: the `*_text` values must match the page.
+    page_locale = body.get("locale")
+    page_locale = page_locale[:35] if isinstance(page_locale, str) else None
 
     def read(session: Session) -> dict[str, Any]:
         customer = enrol(session, shop_id, buyer)
@@ -111,6 +116,7 @@ def plugin_customer() -> ResponseReturnValue:
             raise UnknownCustomer("the shopper needs an id or an e-mail")
         shop = session.get(Shop, shop_id)
         assert shop is not None  # the signed call found it active
+        use_locale(page_locale, customer.locale, shop.locale)
         _, settings = current_settings(session, shop_id)
         data = widget_data(session, shop, settings, customer, app_url=app_url, login_url="")
         return _customer_json(data, settings)
@@ -207,6 +213,7 @@ def _customer_json(data: WidgetData, settings: ProgramSettings) -> dict[str, Any
         "points_available": customer["points_available"],
         "available_value": customer["available_value"],
         "currency": data["currency"],
+        "available_value_text": customer["available_value_text"],
         # A paused program refuses redemptions: the plugin then shows no form.
         "program_enabled": settings.enabled,
         "min_redemption_points": data["min_redemption_points"],

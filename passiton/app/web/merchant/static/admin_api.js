@@ -3,6 +3,31 @@
 
 const meta = (name) => document.querySelector(`meta[name="${name}"]`)?.content ?? "";
 
+// The page's words come from the server's catalogue, rendered into the page in its language;
+// money and dates are written the way that language writes them, dates in the shop's time zone.
+const TEXT = JSON.parse(document.getElementById("page-text")?.textContent || "{}");
+export const lang = document.documentElement.lang || "en";
+
+export function say(key, values = {}) {
+  return (TEXT[key] ?? key).replace(/%\((\w+)\)s/g, (_, name) => String(values[name] ?? ""));
+}
+
+export function money(amount, currency) {
+  if (amount === null || amount === undefined || amount === "") return "—";
+  // Display only: the API's decimal strings stay exact; Intl formats with the same CLDR data as Babel.
+  return new Intl.NumberFormat(lang, { style: "currency", currency }).format(Number(amount));
+}
+
+export function count(n) {
+  return Number(n).toLocaleString(lang);
+}
+
+export function day(iso) {
+  if (!iso) return "";
+  const timeZone = meta("passiton-timezone") || undefined;
+  return new Intl.DateTimeFormat(lang, { dateStyle: "medium", timeZone }).format(new Date(iso));
+}
+
 async function authHeaders() {
   if (meta("passiton-auth") === "shopify") {
     // App Bridge mints a fresh, short-lived token on every call.
@@ -24,7 +49,7 @@ export async function api(path, { method = "GET", body } = {}) {
   try {
     data = await response.json();
   } catch {
-    data = { error: { code: "bad_response", message: "Unexpected answer from the server." } };
+    data = { error: { code: "bad_response", message: say("Unexpected answer from the server.") } };
   }
   return { ok: response.ok, status: response.status, data };
 }
@@ -33,7 +58,7 @@ export async function download(path) {
   // A plain link cannot carry the bearer token, so fetch the file and hand it over as a blob.
   const response = await fetch(path, { headers: await authHeaders(), credentials: "same-origin" });
   if (!response.ok) {
-    toast("The export failed. Please try again.");
+    toast(say("The export failed. Please try again."));
     return;
   }
   const name = /filename="([^"]+)"/.exec(response.headers.get("Content-Disposition") ?? "");

@@ -1,4 +1,6 @@
 // A small SVG chart: referrals per day as bars, referred revenue as a line with points.
+import { count, money, say } from "./admin_api.js";
+
 const NS = "http://www.w3.org/2000/svg";
 const W = 720;
 const H = 240;
@@ -24,7 +26,11 @@ export function drawChart(figure, series, currency) {
   const root = svg("svg", {
     viewBox: `0 0 ${W} ${H}`,
     role: "img",
-    "aria-label": `${total} referrals and ${revenue.toFixed(2)} ${currency} referred revenue over ${series.length} days`,
+    "aria-label": say("%(referrals)s referrals and %(revenue)s referred revenue over %(days)s days", {
+      referrals: count(total),
+      revenue: money(revenue.toFixed(2), currency),
+      days: count(series.length),
+    }),
     class: "chart-svg",
   });
   const plotW = W - PAD.left - PAD.right;

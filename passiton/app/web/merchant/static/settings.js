@@ -1,5 +1,5 @@
 // The settings page: load the current settings, save changes, show refusals at their field.
-import { api, clearFieldErrors, showFieldError, toast } from "./admin_api.js";
+import { api, clearFieldErrors, say, showFieldError, toast } from "./admin_api.js";
 
 const form = document.getElementById("settings-form");
 const version = document.getElementById("settings-version");
@@ -41,7 +41,7 @@ function collect() {
 async function load() {
   const { ok, data } = await api("/api/settings");
   if (!ok) {
-    formError.textContent = data.error?.message ?? "Could not load the settings.";
+    formError.textContent = data.error?.message ?? say("Could not load the settings.");
     formError.hidden = false;
     return;
   }
@@ -60,12 +60,12 @@ form.addEventListener("submit", async (event) => {
     if (ok) {
       fill(data.settings);
       version.textContent = data.version;
-      toast(`Saved. Settings version ${data.version}.`);
+      toast(say("Saved. Settings version %(version)s.", { version: data.version }));
       return;
     }
     const error = data.error ?? {};
     if (!error.field || !showFieldError(error.field, error.message)) {
-      formError.textContent = error.message ?? "The settings could not be saved.";
+      formError.textContent = error.message ?? say("The settings could not be saved.");
       formError.hidden = false;
     }
   } finally {

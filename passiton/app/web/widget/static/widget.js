@@ -6,7 +6,13 @@
   // the page is shown at "/apps/passiton" without a trailing slash.
   const api = (name) => new URL(name, new URL(root.dataset.apiBase || "./", location.href));
   const $ = (selector) => root.querySelector(selector);
-  const fmt = (n) => Number(n).toLocaleString("en");
+  // The page's words come from the server's catalogue, in the language the page is shown in.
+  const text = JSON.parse(root.dataset.text || "{}");
+  const say = (key, values = {}) =>
+    (text[key] ?? key).replace(/%\((\w+)\)s/g, (_, name) => String(values[name] ?? ""));
+  const lang = root.lang || "en";
+  const fmt = (n) => Number(n).toLocaleString(lang);
+  const signed = (n) => Number(n).toLocaleString(lang, { signDisplay: "exceptZero" });
 
   function row(cells) {
     const tr = document.createElement("tr");
@@ -25,17 +31,17 @@
     $('[data-field="link"]').value = c.link;
     $('[data-field="points_available"]').textContent = fmt(c.points_available);
     $('[data-field="points_pending"]').textContent = fmt(c.points_pending);
-    $('[data-field="available_value"]').textContent = `${c.available_value} ${data.currency}`;
+    $('[data-field="available_value"]').textContent = c.available_value_text;
     for (const input of root.querySelectorAll('input[name="points"]')) input.max = c.points_available;
     const history = $('[data-list="history"]');
     if (data.history.length) {
       history.replaceChildren(...data.history.map((h) =>
-        row([[h.date], [h.description], [`${h.points > 0 ? "+" : ""}${fmt(h.points)}`, "pw-num"]])));
+        row([[h.date_text], [h.description], [signed(h.points), "pw-num"]])));
     }
     const rewards = $('[data-list="rewards"]');
     if (data.rewards.length) {
       rewards.replaceChildren(...data.rewards.map((r) =>
-        row([[r.code, "pw-code"], [r.kind === "gift" ? "a gift" : "you"], [`${r.amount} ${data.currency}`, "pw-num"]])));
+        row([[r.code, "pw-code"], [say(r.kind === "gift" ? "a_gift" : "you")], [r.amount_text, "pw-num"]])));
     }
   }
 
@@ -58,7 +64,7 @@
         $('[data-field="link"]').select();
         document.execCommand("copy");
       }
-      $("#pw-copied").textContent = "Link copied.";
+      $("#pw-copied").textContent = say("copied");
     }
     if (action === "share" && link) {
       navigator.share({ url: link }).catch(() => {});
@@ -78,7 +84,7 @@
       result.className = "";
       if (!Number.isInteger(points) || points < Number(input.min)) {
         result.className = "pw-error";
-        result.textContent = `Enter a whole number of at least ${fmt(input.min)} points.`;
+        result.textContent = say("min_points", { points: fmt(input.min) });
         input.setAttribute("aria-invalid", "true");
         input.focus();
         return;
@@ -97,16 +103,17 @@
         const data = await response.json().catch(() => ({}));
         if (!response.ok) {
           result.className = "pw-error";
-          result.textContent = data.error?.message ?? "That did not work. Please try again.";
+          result.textContent = text.refusals?.[data.error?.code] ?? text.refusals?.[""] ?? "";
           return;
         }
         key = crypto.randomUUID();
         input.value = "";
-        result.textContent = `Your ${data.reward.kind === "gift" ? "gift " : ""}code: ${data.reward.code} (${data.reward.amount} ${data.reward.currency})`;
+        const made = data.reward.kind === "gift" ? "your_gift_code" : "your_code";
+        result.textContent = say(made, { code: data.reward.code, amount: data.reward.amount_text });
         refresh();
       } catch {
         result.className = "pw-error";
-        result.textContent = "No connection. Please try again.";
+        result.textContent = say("offline");
       } finally {
         button.disabled = false;
       }

@@ -1,0 +1,65 @@
+"""The words the merchant pages' scripts write, translated on the server into the page's language.
+
+The scripts look a message up by its English text (`say("Rejected.")` in admin_api.js), so a
+message missing here still shows, in English; statuses and ledger kinds are looked up by the
+value the JSON API answers.
+"""
+
+from __future__ import annotations
+
+from flask_babel import force_locale, lazy_gettext
+
+from passiton.app.web.i18n import DEFAULT_LOCALE
+
+SCRIPT_WORDS = (
+    lazy_gettext("Something went wrong."),
+    lazy_gettext("Unexpected answer from the server."),
+    lazy_gettext("The export failed. Please try again."),
+    lazy_gettext("Could not load the settings."),
+    lazy_gettext("Saved. Settings version %(version)s."),
+    lazy_gettext("The settings could not be saved."),
+    lazy_gettext("No converted referrals yet."),
+    lazy_gettext("Nothing to review."),
+    lazy_gettext("Approved: points are pending."),
+    lazy_gettext("Rejected."),
+    lazy_gettext("(erased)"),
+    lazy_gettext("order %(id)s"),
+    lazy_gettext("Flagged: %(reason)s"),
+    lazy_gettext("Reason for your decision"),
+    lazy_gettext("Approve"),
+    lazy_gettext("Reject"),
+    lazy_gettext("Previous"),
+    lazy_gettext("Next"),
+    lazy_gettext("Page %(page)s of %(pages)s · %(total)s rows"),
+    lazy_gettext("No referrals found."),
+    lazy_gettext("No ledger entries yet."),
+    lazy_gettext("revoked %(date)s"),
+    lazy_gettext("active"),
+    lazy_gettext("Revoke key %(name)s"),
+    lazy_gettext("Key revoked."),
+    lazy_gettext("Revoke"),
+    lazy_gettext("%(referrals)s referrals and %(revenue)s referred revenue over %(days)s days"),
+)
+# Referral statuses and ledger kinds, keyed by the API's values.
+VALUE_WORDS = {
+    "offered": lazy_gettext("offered"),
+    "pending": lazy_gettext("pending"),
+    "approved": lazy_gettext("approved"),
+    "reversed": lazy_gettext("reversed"),
+    "review": lazy_gettext("in review"),
+    "rejected": lazy_gettext("rejected"),
+    "earn": lazy_gettext("earned"),
+    "approve": lazy_gettext("confirmed"),
+    "clawback": lazy_gettext("clawed back"),
+    "redeem": lazy_gettext("redeemed"),
+    "redeem_return": lazy_gettext("returned"),
+    "adjust": lazy_gettext("adjusted"),
+}
+
+
+def merchant_script_text() -> dict[str, str]:
+    """English message (or API value) → the message in the page's language."""
+    with force_locale(DEFAULT_LOCALE):
+        keys = [str(word) for word in SCRIPT_WORDS]
+    words = {key: str(word) for key, word in zip(keys, SCRIPT_WORDS, strict=True)}
+    return words | {value: str(word) for value, word in VALUE_WORDS.items()}
