@@ -1,7 +1,7 @@
 """redactions keep a keyed hash of a redacted person's identifiers, never the identifiers
 
 Revision ID: 0013
-Revises: 0009
+Revises: 0012
 Create Date: 2026-12-03 18:00:00
 """
 
@@ -15,7 +15,7 @@ from alembic import op
 import passiton.core.models
 
 revision: str = "0013"
-down_revision: str | None = "0009"
+down_revision: str | None = "0012"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
