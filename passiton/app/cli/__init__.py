@@ -261,7 +261,3 @@ def _find_shop(session: Session, ref: str) -> Shop:
     if shop is None:
         raise click.ClickException(f"no shop '{ref}'")
     return shop
-
-
-if __name__ == "__main__":
-    main()
