@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from huey import RedisHuey, SqliteHuey, crontab
@@ -21,7 +22,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from passiton.app.config import Settings
-from passiton.app.database import Database
+from passiton.app.database import Database, create_private_file
 from passiton.core.models import (
     FriendCode,
     FriendCodeStatus,
@@ -61,6 +62,8 @@ def make_huey(settings: Settings) -> Huey:
     if parsed.get_backend_name() != "sqlite" or not parsed.database:
         raise ValueError("PASSITON_QUEUE_URL must be sqlite:///PATH or redis://HOST:PORT/DB")
     settings.var_dir.mkdir(parents=True, exist_ok=True)
+    # A finally failed task's stored error may quote a value: the file is the owner's only.
+    create_private_file(Path(parsed.database))
     return SqliteHuey("passiton", filename=parsed.database, immediate=settings.immediate_tasks)
 
 
