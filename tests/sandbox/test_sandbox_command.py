@@ -9,7 +9,7 @@ from click.testing import CliRunner
 from woocommerce.oauth import OAuth
 
 from passiton.app.cli import main
-from passiton.app.cli import sandbox as command
+from passiton.app.cli import sandbox_run as command
 
 
 def run(tmp_path: Path, *extra: str) -> tuple[int, str]:

@@ -245,7 +245,7 @@ def _webhook_report(shop_id: int, domain: str, check: WebhookCheck) -> str:
 )
 def sandbox(faults: bool, var_dir: Path | None, seed: int, platform: str) -> None:
     """Run a whole referral against a local sandbox store and explain each step."""
-    from passiton.app.cli.sandbox import run_sandbox
+    from passiton.app.cli.sandbox_run import run_sandbox
 
     platforms = ("shopify", "woocommerce") if platform == "both" else (platform,)
     run_sandbox(var_dir, faults, seed, platforms)
