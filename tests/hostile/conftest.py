@@ -13,7 +13,7 @@ from werkzeug.test import TestResponse
 
 from passiton.app.factory import create_app
 from passiton.app.runtime import Runtime
-from passiton.connectors.woocommerce.auth import plugin_signature
+from passiton.connectors.woocommerce.auth import plugin_request_headers
 from passiton.core.merchants import PluginKey
 from passiton.core.models import (
     Customer,
@@ -53,12 +53,9 @@ class Stores:
         return self.web.post(
             f"/woocommerce/plugin/{path}",
             data=body,
-            headers={
-                "Content-Type": "application/json",
-                "X-Passiton-Shop": shop if shop is not None else str(self.woo_shop_id),
-                "X-Passiton-Timestamp": stamp,
-                "X-Passiton-Signature": plugin_signature(PLUGIN_KEY, stamp, body),
-            },
+            headers=plugin_request_headers(
+                PLUGIN_KEY, shop if shop is not None else str(self.woo_shop_id), stamp, body
+            ),
         )
 
 

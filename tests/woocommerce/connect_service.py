@@ -12,7 +12,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from passiton.app.runtime import Runtime
-from passiton.connectors.woocommerce.auth import plugin_signature
+from passiton.connectors.woocommerce.auth import plugin_request_headers
 from passiton.core.merchants import PluginKey
 from passiton.core.models import Shop
 from tests.woocommerce.captured import wc_auth_callback_body
@@ -73,10 +73,5 @@ class Service:
         return self.client.post(
             f"/woocommerce/plugin/{path}",
             data=raw,
-            headers={
-                "Content-Type": "application/json",
-                "X-Passiton-Shop": str(shop_id),
-                "X-Passiton-Timestamp": stamp,
-                "X-Passiton-Signature": plugin_signature(key, stamp, raw),
-            },
+            headers=plugin_request_headers(key, str(shop_id), stamp, raw),
         )

@@ -120,6 +120,16 @@ def plugin_signature(key: str, timestamp: str, body: bytes) -> str:
     return hmac.new(key.encode(), timestamp.encode() + b"." + body, hashlib.sha256).hexdigest()
 
 
+def plugin_request_headers(key: str, shop: str, timestamp: str, body: bytes) -> dict[str, str]:
+    """The headers of a JSON call signed with a plugin key, whichever side makes it."""
+    return {
+        "Content-Type": "application/json",
+        "X-Passiton-Shop": shop,
+        "X-Passiton-Timestamp": timestamp,
+        "X-Passiton-Signature": plugin_signature(key, timestamp, body),
+    }
+
+
 def plugin_request_valid(key: str, timestamp: str, body: bytes, signature: str, now: int) -> bool:
     """A signed plugin call: right key, and recent (a replayed old request is refused)."""
     if not ascii_digits(timestamp) or abs(now - int(timestamp)) > PLUGIN_CLOCK_SKEW_SECONDS:

@@ -8,7 +8,7 @@ from enum import StrEnum
 
 import requests
 
-from passiton.connectors.woocommerce.auth import plugin_signature
+from passiton.connectors.woocommerce.auth import plugin_request_headers
 from passiton.connectors.woocommerce.rest import WooCredentials, WooRest, raise_for_status
 from passiton.core.ports import StoreError
 
@@ -49,12 +49,7 @@ def revoke_key_with_plugin(
         response = requests.post(
             f"{store_url}{REVOKE_ROUTE}",
             data=raw,
-            headers={
-                "Content-Type": "application/json",
-                "X-Passiton-Shop": str(shop_id),
-                "X-Passiton-Timestamp": stamp,
-                "X-Passiton-Signature": plugin_signature(plugin_key, stamp, raw),
-            },
+            headers=plugin_request_headers(plugin_key, str(shop_id), stamp, raw),
             timeout=TIMEOUT_SECONDS,
             allow_redirects=False,
         )
