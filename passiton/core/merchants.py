@@ -12,7 +12,7 @@ from enum import StrEnum
 from sqlalchemy import ForeignKey, Index, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from passiton.core.models import Base, _enum, utcnow
+from passiton.core.models import Base, stored_enum, utcnow
 
 
 class Merchant(Base):
@@ -93,7 +93,9 @@ class ConnectRequest(Base):
     expires_at: Mapped[datetime] = mapped_column()
     used_at: Mapped[datetime | None] = mapped_column(default=None)
     status: Mapped[GrantStatus] = mapped_column(
-        _enum(GrantStatus), default=GrantStatus.STARTED, server_default=GrantStatus.STARTED.value
+        stored_enum(GrantStatus),
+        default=GrantStatus.STARTED,
+        server_default=GrantStatus.STARTED.value,
     )
     sealed_grant: Mapped[bytes | None] = mapped_column(LargeBinary, default=None)
     """The granted key pair, encrypted, only while it is being verified."""
@@ -103,7 +105,9 @@ class ConnectRequest(Base):
     )
     old_key_id: Mapped[str | None] = mapped_column(String(32), default=None)
     """The store's id of the key this connect replaced, which WooCommerce keeps valid."""
-    old_key_status: Mapped[OldKeyStatus | None] = mapped_column(_enum(OldKeyStatus), default=None)
+    old_key_status: Mapped[OldKeyStatus | None] = mapped_column(
+        stored_enum(OldKeyStatus), default=None
+    )
 
 
 class PluginKey(Base):

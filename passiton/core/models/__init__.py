@@ -1,0 +1,51 @@
+"""Storage: SQLAlchemy 2 typed models, one module per aggregate.
+
+Every table but `shops` belongs to one shop (shop_id). The names are re-exported here so that
+code and migrations import models from one place.
+"""
+
+from passiton.core.models.base import Base, Money, UTCDateTime, stored_enum, utcnow
+from passiton.core.models.deliveries import WebhookDelivery
+from passiton.core.models.friend_codes import FriendCode, FriendCodeStatus, FriendOffer
+from passiton.core.models.ledger import (
+    EntryKind,
+    LedgerEntry,
+    RewardCode,
+    RewardCodeStatus,
+    RewardKind,
+)
+from passiton.core.models.orders import OrderRecord, OrderRefund
+from passiton.core.models.privacy import DataExport, EmailKeyCollision, Redaction
+from passiton.core.models.referrals import Customer, LinkVisitDay, Referral, ReferralStatus
+from passiton.core.models.shops import ApiKey, Platform, ProgramSettingsVersion, Shop, ShopStatus
+
+__all__ = [
+    "ApiKey",
+    "Base",
+    "Customer",
+    "DataExport",
+    "EmailKeyCollision",
+    "EntryKind",
+    "FriendCode",
+    "FriendCodeStatus",
+    "FriendOffer",
+    "LedgerEntry",
+    "LinkVisitDay",
+    "Money",
+    "OrderRecord",
+    "OrderRefund",
+    "Platform",
+    "ProgramSettingsVersion",
+    "Redaction",
+    "Referral",
+    "ReferralStatus",
+    "RewardCode",
+    "RewardCodeStatus",
+    "RewardKind",
+    "Shop",
+    "ShopStatus",
+    "UTCDateTime",
+    "WebhookDelivery",
+    "stored_enum",
+    "utcnow",
+]
