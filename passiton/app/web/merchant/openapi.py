@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import Blueprint, Response, jsonify
 
-from passiton.core.program_settings import INT_BOUNDS
+from passiton.core.program_settings import ProgramSettings
 
 bp = Blueprint("openapi", __name__)
 
@@ -17,8 +17,8 @@ def _ref(name: str) -> dict[str, str]:
 
 def _bounded(name: str) -> dict[str, Any]:
     """An integer setting with the bounds the settings validator enforces."""
-    low, high = INT_BOUNDS[name]
-    return {"type": "integer", "minimum": low, "maximum": high}
+    declared = ProgramSettings.model_json_schema()["properties"][name]
+    return {"type": "integer", "minimum": declared["minimum"], "maximum": declared["maximum"]}
 
 
 def _json(schema: dict[str, Any], description: str = "OK") -> dict[str, Any]:

@@ -1,0 +1,83 @@
+"""The settings model is the one description: its refusals, its schema, and arbitrary input."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from passiton.core.errors import InvalidSettings
+from passiton.core.program_settings import ProgramSettings, parse_settings
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20),
+    lambda inner: st.lists(inner, max_size=2) | st.dictionaries(st.text(max_size=5), inner),
+    max_leaves=4,
+)
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"hold_days": 400}, "hold_days must be between 0 and 365"),
+        ({"hold_days": "30"}, "hold_days must be a whole number"),
+        ({"enabled": 1}, "enabled must be true or false"),
+        ({"reward_mode": "x"}, "reward_mode must be one of: per_referral, per_currency_unit"),
+        (
+            {"friend_min_subtotal": 1.5},
+            'friend_min_subtotal must be an amount such as "15" or "9.99"',
+        ),
+        ({"friend_min_subtotal": "x"}, 'friend_min_subtotal must be an amount such as "15"'),
+        ({"friend_min_subtotal": "-1"}, "friend_min_subtotal must be between 0 and 1000000"),
+        ({"friend_min_subtotal": "1.001"}, "friend_min_subtotal may have at most two decimals"),
+        ({"friend_discount_value": "0"}, "friend_discount_value must be greater than 0"),
+        (
+            {"friend_discount_value": "101"},
+            "friend_discount_value: a percentage must be at most 100",
+        ),
+        ({"brand_color": "red"}, "brand_color must be a colour such as #1f5199"),
+        ({"how_it_works": ""}, "how_it_works must be non-empty text"),
+        ({"zeta": 1, "alpha": 1}, "unknown setting 'alpha'"),
+    ],
+)
+def test_each_refusal_keeps_its_message(changes: dict[str, Any], message: str) -> None:
+    with pytest.raises(InvalidSettings) as caught:
+        parse_settings(changes)
+
+    assert caught.value.message == message
+
+
+def test_the_first_invalid_field_in_the_body_is_the_one_named() -> None:
+    with pytest.raises(InvalidSettings) as caught:
+        parse_settings({"velocity_cap": -1, "enabled": "no", "hold_days": -1})
+
+    assert caught.value.field == "velocity_cap"
+
+
+def test_a_partial_change_keeps_the_base_values() -> None:
+    base = parse_settings({"hold_days": 7, "friend_discount_type": "fixed"})
+
+    changed = parse_settings({"friend_discount_value": "150"}, base)
+
+    assert (changed.hold_days, changed.friend_discount_type) == (7, "fixed")
+
+
+@given(st.dictionaries(st.sampled_from([*ProgramSettings.model_fields, "x"]), JSON_VALUES))
+def test_any_json_body_is_accepted_or_refused_by_name(body: dict[str, Any]) -> None:
+    refusal = None
+    try:
+        parse_settings(body)
+    except InvalidSettings as refused:
+        refusal = refused
+
+    assert refusal is None or refusal.field in body
+
+
+def test_the_schema_states_the_bounds_the_model_enforces() -> None:
+    schema = ProgramSettings.model_json_schema()["properties"]
+
+    assert (schema["hold_days"]["minimum"], schema["hold_days"]["maximum"]) == (0, 365)
+    assert schema["how_it_works"]["maxLength"] == 5000
+    assert "required" not in ProgramSettings.model_json_schema()
