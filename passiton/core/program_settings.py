@@ -85,7 +85,9 @@ def _bounds(name: str) -> tuple[int, int]:
     metadata = ProgramSettings.model_fields[name].metadata
     low = next(m.ge for m in metadata if isinstance(m, annotated_types.Ge))
     high = next(m.le for m in metadata if isinstance(m, annotated_types.Le))
-    return int(low), int(high)
+    assert isinstance(low, int)
+    assert isinstance(high, int)
+    return low, high
 
 
 def _switch(raw: Any, info: ValidationInfo) -> bool:

@@ -46,7 +46,7 @@ for child in (api_reports.bp, api_exports.bp, api_key_routes.bp, openapi.bp):
 def get_settings() -> Response:
     with current_runtime().db.sessions() as session:
         version, settings = current_settings(session, g.shop_id)
-    return jsonify(VersionedSettings(version=version, settings=settings).json())
+    return jsonify(VersionedSettings(version=version, settings=settings).to_json())
 
 
 @bp.put("/settings")
@@ -59,7 +59,7 @@ def put_settings() -> Response:
         if isinstance(value, str) and has_control_chars(value):
             raise InvalidSettings(f"{name} must not contain control characters", field=name)
     version, settings = current_runtime().db.run(lambda s: update_settings(s, g.shop_id, body))
-    return jsonify(VersionedSettings(version=version, settings=settings).json())
+    return jsonify(VersionedSettings(version=version, settings=settings).to_json())
 
 
 @bp.get("/referrals")
@@ -76,7 +76,7 @@ def list_referrals() -> Response:
             total=found.total,
             referrals=[referral_view(r) for r in found.items],
         )
-    return jsonify(answer.json())
+    return jsonify(answer.to_json())
 
 
 @bp.get("/review")
@@ -85,7 +85,7 @@ def review_queue() -> Response:
     with current_runtime().db.sessions() as session:
         rows = reviews.review_queue(session, g.shop_id)
         answer = ReviewQueue(referrals=[referral_view(r) for r in rows])
-    return jsonify(answer.json())
+    return jsonify(answer.to_json())
 
 
 @bp.post(f"/review/<int(max={MAX_ID}):referral_id>")
@@ -101,7 +101,7 @@ def decide(referral_id: int) -> Response:
             )
         )
     )
-    return jsonify(ReviewedReferral(referral=referral).json())
+    return jsonify(ReviewedReferral(referral=referral).to_json())
 
 
 def referral_view(referral: Referral) -> ReferralView:

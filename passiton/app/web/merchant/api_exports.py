@@ -118,4 +118,4 @@ def data_exports() -> Response:
                 DataExportView(id=r.id, requested_at=r.requested_at, data=r.payload) for r in rows
             ]
         )
-    return jsonify(answer.json())
+    return jsonify(answer.to_json())

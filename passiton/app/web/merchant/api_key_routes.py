@@ -31,7 +31,7 @@ def list_keys() -> Response:
             select(ApiKey).where(ApiKey.shop_id == g.shop_id).order_by(ApiKey.id.desc())
         ).all()
         answer = ApiKeys(keys=[key_view(k) for k in keys])
-    return jsonify(answer.json())
+    return jsonify(answer.to_json())
 
 
 @bp.post("/keys")
@@ -51,7 +51,7 @@ def create_key() -> tuple[Response, int] | Response:
         return CreatedApiKey(key=key_view(row), secret=secret)
 
     # The only time the secret is shown: only its hash is stored.
-    return jsonify(current_runtime().db.run(create).json()), 201
+    return jsonify(current_runtime().db.run(create).to_json()), 201
 
 
 @bp.delete(f"/keys/<int(max={MAX_ID}):key_id>")
@@ -69,7 +69,7 @@ def revoke_key(key_id: int) -> Response:
     key = current_runtime().db.run(revoke)
     if key is None:
         return error_response(404, "unknown_api_key", "no such API key in this shop")
-    return jsonify(RevokedApiKey(key=key).json())
+    return jsonify(RevokedApiKey(key=key).to_json())
 
 
 def key_view(key: ApiKey) -> ApiKeyView:

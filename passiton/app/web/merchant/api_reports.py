@@ -50,7 +50,7 @@ def stats() -> Response:
         top_referrers=[TopReferrer.model_validate(t) for t in found.top_referrers],
         series=[DayPoint.model_validate(p) for p in found.series],
     )
-    return jsonify(answer.json())
+    return jsonify(answer.to_json())
 
 
 @bp.get("/ledger")
@@ -65,7 +65,7 @@ def ledger() -> Response:
             total=found.total,
             entries=[ledger_view(r) for r in found.items],
         )
-    return jsonify(answer.json())
+    return jsonify(answer.to_json())
 
 
 def ledger_view(row: reports.LedgerRow) -> LedgerEntryView:

@@ -50,7 +50,8 @@ class Answer(BaseModel):
 
     model_config = ConfigDict(from_attributes=True, frozen=True)
 
-    def json(self) -> dict[str, Any]:
+    def to_json(self) -> dict[str, Any]:
+        """The answer's JSON: money as decimal strings, stamps in ISO 8601."""
         return self.model_dump(mode="json")
 
 
