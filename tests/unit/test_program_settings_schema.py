@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -9,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from passiton.core.errors import InvalidSettings
-from passiton.core.program_settings import ProgramSettings, parse_settings
+from passiton.core.program_settings import ProgramSettings, parse_settings, settings_from_json
 
 JSON_VALUES = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20),
@@ -81,3 +82,33 @@ def test_the_schema_states_the_bounds_the_model_enforces() -> None:
     assert (schema["hold_days"]["minimum"], schema["hold_days"]["maximum"]) == (0, 365)
     assert schema["how_it_works"]["maxLength"] == 5000
     assert "required" not in ProgramSettings.model_json_schema()
+
+
+def test_settings_stored_by_an_early_release_still_load() -> None:
+    # The first releases stored neither brand_color nor velocity_cap, and one stored a field
+    # since retired; money was stored as strings, whole numbers as JSON numbers.
+    stored = {
+        "enabled": True,
+        "friend_discount_type": "fixed",
+        "friend_discount_value": "5.00",
+        "friend_min_subtotal": "20.00",
+        "friend_code_expiry_days": 30,
+        "reward_mode": "per_referral",
+        "reward_points": 1000,
+        "hold_days": 30.0,
+        "points_per_currency_unit": 100,
+        "min_redemption_points": 500,
+        "gifts_enabled": True,
+        "show_referrer_reward": False,
+        "check_self_referral": True,
+        "new_customers_only": True,
+        "how_it_works": "Share your link.",
+        "retired_setting": "anything",
+    }
+
+    loaded = settings_from_json(stored)
+
+    assert loaded.friend_discount_value == Decimal("5.00")
+    assert loaded.hold_days == 30
+    assert (loaded.brand_color, loaded.velocity_cap) == ("#1f5199", 10)
+    assert settings_from_json(loaded.to_json()) == loaded
