@@ -59,6 +59,8 @@ class FriendOfferSpec:
     expiry_days: int
 
 
+# Each field's check runs before pydantic's own: its lax mode would take "30" as 30 and "yes" as
+# true, and these keep the messages merchants and API clients already see.
 def _refuse(message: str) -> PydanticCustomError:
     return PydanticCustomError("invalid_setting", message)
 
@@ -97,7 +99,7 @@ def _switch(raw: Any, info: ValidationInfo) -> bool:
 
 
 def _choice(raw: Any, info: ValidationInfo) -> Any:
-    # Each enum field's own type does the conversion after this check names the choices.
+    # The field's enum is read from the model, so one check serves every enum setting.
     kind = ProgramSettings.model_fields[_name(info)].annotation
     assert isinstance(kind, type)
     assert issubclass(kind, StrEnum)
