@@ -36,7 +36,8 @@ def test_an_unknown_link_among_several_stores_names_none_but_offers_to_type_the_
 
     body = client.get("/r/NOPE-2222").get_data(as_text=True)
 
-    assert "Ring Shop" not in body and "Sofa Shop" not in body
+    assert "Ring Shop" not in body
+    assert "Sofa Shop" not in body
     assert 'action="/r"' in body
 
 
