@@ -50,6 +50,7 @@ def build_runtime(
         tasks=tasks,
         connectors=dict(connectors or {}),
     )
-    wire_shopify(runtime)
-    install_woocommerce(runtime)
+    # Each platform's wiring is handed the parts it uses; none of it imports this module.
+    wire_shopify(settings, db, vault, runtime.connectors, directory)
+    runtime.tasks = install_woocommerce(runtime, huey, runtime.connectors, directory)
     return runtime
