@@ -62,7 +62,7 @@ class Store:
             rows = session.execute(
                 select(Customer.platform_customer_id, Customer.email_key, Customer.referral_code)
             )
-            return [tuple(row) for row in rows]
+            return [(row[0], row[1], row[2]) for row in rows]
 
     def count(self, model: type[object]) -> int:
         with self.runtime.db.sessions() as session:

@@ -99,7 +99,7 @@ def _assert_panel(html: str, code: str) -> None:
     assert 'data-passiton-copy="passiton-link-1"' in html
     # The native share button waits hidden for the script to find navigator.share.
     assert "data-passiton-share" in html
-    assert " hidden>" in html
+    assert 'style="display:none">Share…</button>' in html
     assert 'href="mailto:?subject=15%25%20off%20at%20Ring%20%26%20Co&amp;body=' in html
     assert 'href="https://wa.me/?text=' in html
     assert 'href="sms:?&amp;body=' in html

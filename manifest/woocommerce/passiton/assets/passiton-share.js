@@ -45,7 +45,7 @@
 	function setUp( root ) {
 		root.querySelectorAll( '[data-passiton-share]' ).forEach( function ( button ) {
 			if ( typeof navigator.share === 'function' ) {
-				button.hidden = false;
+				button.style.removeProperty( 'display' );
 			}
 		} );
 	}

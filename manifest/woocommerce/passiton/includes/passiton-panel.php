@@ -56,9 +56,11 @@ function passiton_panel_html( array $view, $account ) {
 		esc_attr__( 'Copied', 'passiton' )
 	);
 	$html .= '<p class="passiton-share">';
-	// Shown by the script only where the browser has the Web Share API (navigator.share).
+	// Shown by the script only where the browser has the Web Share API (navigator.share). An
+	// inline style, not the hidden attribute: themes style .button with a display that wins
+	// over the hidden attribute's.
 	$html .= sprintf(
-		'<button type="button" class="button" data-passiton-share data-url="%1$s" data-text="%2$s" hidden>%3$s</button> ',
+		'<button type="button" class="button" data-passiton-share data-url="%1$s" data-text="%2$s" style="display:none">%3$s</button> ',
 		esc_attr( $view['link'] ),
 		esc_attr( $message ),
 		esc_html__( 'Share…', 'passiton' )
