@@ -32,6 +32,11 @@ def test_the_pot_holds_the_strings_and_the_translators_comments() -> None:
     assert "Project-Id-Version: Passiton referrals 0.4.0" in pot
 
 
+def test_the_pot_holds_the_blocks_title_in_wordpress_context() -> None:
+    pot = SHIPPED.read_text()
+    assert '#: blocks/refer-a-friend/block.json\nmsgctxt "block title"\nmsgid "Refer a friend"' in pot
+
+
 def test_every_translatable_string_uses_the_plugins_text_domain() -> None:
     for path in sorted(PLUGIN.rglob("*.php")):
         source = path.read_text()
