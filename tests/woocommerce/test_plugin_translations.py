@@ -34,7 +34,8 @@ def test_the_pot_holds_the_strings_and_the_translators_comments() -> None:
 
 def test_the_pot_holds_the_blocks_title_in_wordpress_context() -> None:
     pot = SHIPPED.read_text()
-    assert '#: blocks/refer-a-friend/block.json\nmsgctxt "block title"\nmsgid "Refer a friend"' in pot
+    entry = '#: blocks/refer-a-friend/block.json\nmsgctxt "block title"\nmsgid "Refer a friend"'
+    assert entry in pot
 
 
 def test_every_translatable_string_uses_the_plugins_text_domain() -> None:
