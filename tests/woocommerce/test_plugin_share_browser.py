@@ -15,7 +15,13 @@ import pytest
 from passiton.app.factory import create_app
 from tests.conftest import RuntimeFactory
 from tests.faces.live_server import chromium, new_context, serve
-from tests.woocommerce.plugin_php import PLUGIN, placed_order, seed_store, storefront_request
+from tests.woocommerce.plugin_php import (
+    ANNA,
+    PLUGIN,
+    placed_order,
+    seed_store,
+    storefront_request,
+)
 
 TEMPLATE = [
     "woocommerce/order-confirmation-status",
@@ -39,24 +45,31 @@ PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8">
 
 @pytest.fixture
 def store_page(make_runtime: RuntimeFactory, sqlite_url: str, tmp_path: Path) -> Iterator[str]:
-    """The block thank-you page the plugin renders for a guest, served with its script."""
+    """The block thank-you page the plugin renders for a guest, and, at /launcher.html, a
+    page whose footer holds the launcher for Anna (logged in); served with the script."""
     runtime = make_runtime(sqlite_url)
     shop_id, plugin_key = seed_store(runtime)
     with serve(runtime, create_app(runtime=runtime)) as live:
         settings = {"app_url": live.url, "shop_id": str(shop_id), "plugin_key": plugin_key}
         order = placed_order()
-        rendered = storefront_request(
+        thanks = storefront_request(
             ["block_thankyou", TEMPLATE],
             {"passiton_settings": settings},
             [order],
             get={"key": order["order_key"]},
             query_vars={"order-received": "17"},
         )
+        footer = storefront_request(
+            ["footer", None],
+            {"passiton_settings": {**settings, "launcher": "1"}},
+            user={"ID": 7, "user_email": ANNA["email"], "first_name": ANNA["first_name"]},
+        )
     (tmp_path / "assets").mkdir()
     (tmp_path / "assets" / "passiton-share.js").write_bytes(
         (PLUGIN / "assets" / "passiton-share.js").read_bytes()
     )
-    (tmp_path / "index.html").write_text(PAGE.format(style=STYLE, panel=rendered["html"]))
+    (tmp_path / "index.html").write_text(PAGE.format(style=STYLE, panel=thanks["html"]))
+    (tmp_path / "launcher.html").write_text(PAGE.format(style=STYLE, panel=footer["html"]))
     handler = partial(_Quiet, directory=str(tmp_path))
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -109,3 +122,18 @@ def test_the_share_button_shows_only_with_the_web_share_api(store_page: str) -> 
         shared = page.evaluate("window.shared")
         assert shared["url"] == page.get_by_label("Your link").input_value()
         assert "15% off your first order" in shared["text"]
+
+
+def test_the_launcher_opens_the_panel_in_a_dialog_on_a_phone(store_page: str) -> None:
+    with chromium() as browser:
+        page = new_context(browser, viewport={"width": 390, "height": 844}).new_page()
+        page.goto(store_page.replace("index.html", "launcher.html"))
+        dialog = page.get_by_role("dialog", name="Refer a friend")
+        assert dialog.count() == 0  # closed until asked
+
+        page.get_by_role("button", name="Refer a friend").click()
+
+        dialog.wait_for()
+        assert dialog.get_by_label("Your link").input_value() == "http://passiton.test/r/ANNA-7K2Q"
+        dialog.get_by_role("button", name="Close").click()
+        dialog.wait_for(state="hidden")
