@@ -21,6 +21,7 @@ from passiton.app.web.merchant.sessions import install_session_check
 from passiton.app.web.page_headers import install_page_headers
 from passiton.app.web.shopify.routes import install_shopify
 from passiton.app.web.widget import page as widget_page
+from passiton.app.web.woocommerce import plugin_orders as woocommerce_plugin_orders
 from passiton.app.web.woocommerce import privacy as woocommerce_privacy
 from passiton.app.web.woocommerce.routes import register_woocommerce_routes
 from passiton.webhooks.receiver import WebhookIntake, webhook_blueprint
@@ -60,6 +61,7 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     app.register_blueprint(widget_page.bp)
     register_woocommerce_routes(app)
     app.register_blueprint(woocommerce_privacy.bp)
+    app.register_blueprint(woocommerce_plugin_orders.bp)
     app.register_blueprint(
         webhook_blueprint(
             WebhookIntake(
