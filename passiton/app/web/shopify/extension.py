@@ -1,5 +1,7 @@
 """The backend of the checkout UI extension: `POST /shopify/extension/referral`.
 
+(The customer-account page's routes are in extension_account.py, on the same blueprint.)
+
 The extension on the thank-you and order-status pages sends the order id it sees and its
 session token; Passiton answers the buyer's referral link, the friend's offer in the buyer's
 language and currency, and whether gifts are on. It must work before `orders/paid` arrives,
@@ -15,20 +17,21 @@ never cookies: CORS allows that origin, with the `Authorization` header, without
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import TypedDict
 
 from flask import Blueprint, Response, jsonify, request
 from flask.typing import ResponseReturnValue
 from sqlalchemy.orm import Session
 
-from passiton.app.platforms.shopify import admin_client, shopify_secrets
+from passiton.app.platforms.shopify import admin_client
 from passiton.app.web.current import current_runtime
 from passiton.app.web.friend.landing import friend_discount
 from passiton.app.web.http_errors import error_response
 from passiton.app.web.i18n import use_locale
+from passiton.app.web.shopify.extension_account import account, redeem_points
+from passiton.app.web.shopify.extension_auth import allow_extension_origin, request_checkout_token
 from passiton.app.web.shopify.verified_orders import VerifiedOrders
-from passiton.connectors.shopify.auth import SessionTokenInvalid
-from passiton.connectors.shopify.checkout_token import CheckoutToken, decode_checkout_token
 from passiton.connectors.shopify.order_lookup import admin_order_gid, look_up_order
 from passiton.core.events import OrderState
 from passiton.core.models import Platform, Shop, ShopStatus
@@ -38,12 +41,9 @@ from passiton.core.services.shops import current_settings, find_shop, store_shop
 
 log = logging.getLogger(__name__)
 
-EXTENSION_ORIGINS = frozenset({"https://extensions.shopifycdn.com"})
-"""Where checkout and customer-account UI extensions run (a web worker on Shopify's CDN)."""
 ADMIN_TIMEOUT = (2.0, 3.0)
 """(connect, read) seconds for the order check: a buyer is waiting on the thank-you page."""
 RETRY_AFTER_SECONDS = "5"
-MAX_TOKEN_LENGTH = 4096
 
 
 class ReferrerReward(TypedDict):
@@ -67,38 +67,37 @@ def extension_blueprint() -> Blueprint:
     """The `/shopify/extension/` blueprint, with its own memory of verified orders."""
     bp = Blueprint("shopify_extension", __name__, url_prefix="/shopify/extension")
     orders = VerifiedOrders()
-    bp.after_request(_cors)
+    bp.after_request(allow_extension_origin)
 
     def referral() -> ResponseReturnValue:
-        if request.method == "OPTIONS":
-            return Response(status=204)
         return _referral(orders)
 
-    bp.add_url_rule(
-        "/referral",
-        endpoint="referral",
-        view_func=referral,
-        methods=["POST", "OPTIONS"],
-        provide_automatic_options=False,
-    )
+    for rule, view, method in (
+        ("/referral", referral, "POST"),
+        ("/account", account, "GET"),
+        ("/redeem", redeem_points, "POST"),
+    ):
+        bp.add_url_rule(
+            rule,
+            endpoint=rule.strip("/"),
+            view_func=_with_preflight(view),
+            methods=[method, "OPTIONS"],
+            provide_automatic_options=False,
+        )
     return bp
 
 
-def _cors(response: Response) -> Response:
-    origin = request.headers.get("Origin", "")
-    response.vary.add("Origin")
-    if origin in EXTENSION_ORIGINS:
-        response.headers["Access-Control-Allow-Origin"] = origin
-        if request.method == "OPTIONS":
-            response.headers["Access-Control-Allow-Methods"] = "POST"
-            response.headers["Access-Control-Allow-Headers"] = "Authorization, Content-Type"
-            response.headers["Access-Control-Max-Age"] = "600"
-    return response
+def _with_preflight(view: Callable[[], ResponseReturnValue]) -> Callable[[], ResponseReturnValue]:
+    # The extension's bearer calls are never "simple" requests: the browser asks first.
+    def answer() -> ResponseReturnValue:
+        return Response(status=204) if request.method == "OPTIONS" else view()
+
+    return answer
 
 
 def _referral(orders: VerifiedOrders) -> ResponseReturnValue:
     runtime = current_runtime()
-    token = _checkout_token()
+    token = request_checkout_token()
     if token is None:
         return error_response(401, "invalid_session_token", "the session token is not valid")
     body = request.get_json(silent=True)
@@ -143,21 +142,6 @@ def _referral(orders: VerifiedOrders) -> ResponseReturnValue:
     if answer is None:
         return error_response(404, "no_referrer", "this order's buyer cannot get a referral link")
     return jsonify(answer), 200, {"Cache-Control": "private, no-store"}
-
-
-def _checkout_token() -> CheckoutToken | None:
-    settings = current_runtime().settings
-    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
-    if scheme.lower() != "bearer" or not token or len(token) > MAX_TOKEN_LENGTH:
-        return None
-    try:
-        return decode_checkout_token(
-            token.strip(),
-            client_id=settings.shopify_api_key or "",
-            secrets=shopify_secrets(settings),
-        )
-    except SessionTokenInvalid:
-        return None
 
 
 def _enrol(session: Session, shop_id: int, order: OrderState) -> ExtensionReferral | None:
