@@ -16,6 +16,7 @@ ROOT = Path(__file__).resolve().parents[2]
 EXTENSIONS = ROOT / "manifest" / "extensions"
 CHECKOUT = EXTENSIONS / "referral-checkout"
 LAUNCHER = EXTENSIONS / "referral-launcher"
+ACCOUNT = EXTENSIONS / "referral-account"
 SCHEMA = re.compile(r"{%\s*schema\s*%}(.*?){%\s*endschema\s*%}", re.DOTALL)
 # Setting types a theme app extension block may use (shopify.dev, "Input settings").
 SETTING_TYPES = {"text", "textarea", "select", "radio", "checkbox", "range", "color", "url"}
@@ -65,6 +66,28 @@ def test_checkout_extension_calls_the_route_the_service_serves() -> None:
     bp = extension_blueprint()
 
     assert f"{bp.url_prefix}/referral" in source
+
+
+def test_account_page_is_a_customer_account_page_calling_the_account_routes() -> None:
+    from passiton.app.web.shopify.extension import extension_blueprint
+
+    config = toml(ACCOUNT / "shopify.extension.toml")
+    [extension] = config["extensions"]
+    source = (ACCOUNT / "src" / "account.ts").read_text()
+    prefix = extension_blueprint().url_prefix
+
+    assert config["api_version"] == toml(CHECKOUT / "shopify.extension.toml")["api_version"]
+    assert [t["target"] for t in extension["targeting"]] == ["customer-account.page.render"]
+    assert extension["capabilities"]["network_access"] is True
+    assert f"{prefix}/" in source
+    assert "'account'" in source
+    assert "'redeem'" in source
+
+
+def test_both_ui_extensions_call_the_same_passiton() -> None:
+    assert (ACCOUNT / "src" / "app-url.ts").read_text() == (
+        CHECKOUT / "src" / "app-url.ts"
+    ).read_text()
 
 
 def test_checkout_texts_exist_in_english_and_german() -> None:
