@@ -1,6 +1,5 @@
 // Unit tests of the account page's logic (src/account.ts, bundled by scripts/check-extensions).
 import assert from 'node:assert/strict';
-import {readFileSync} from 'node:fs';
 import {test} from 'node:test';
 
 import {loadAccount, parseAccount, redeemPoints, redeemableOptions} from '../build/test/account.mjs';
@@ -79,19 +78,4 @@ test('points can be used from the shop minimum on', () => {
   assert.equal(redeemableOptions(ACCOUNT), true);
   const poorer = {...ACCOUNT, customer: {...ACCOUNT.customer, points_available: 499}};
   assert.equal(redeemableOptions(poorer), false);
-});
-
-test('every English text has a German one, with the same placeholders', () => {
-  const read = (name) => JSON.parse(readFileSync(new URL(`../locales/${name}`, import.meta.url)));
-  const flat = (tree, prefix = '') =>
-    Object.entries(tree).flatMap(([key, value]) =>
-      typeof value === 'string' ? [[prefix + key, value]] : flat(value, `${prefix}${key}.`),
-    );
-  const english = new Map(flat(read('en.default.json')));
-  const german = new Map(flat(read('de.json')));
-  assert.deepEqual([...german.keys()].sort(), [...english.keys()].sort());
-  const placeholders = (text) => (text.match(/{{\s*\w+\s*}}/g) ?? []).sort();
-  for (const [key, text] of english) {
-    assert.deepEqual(placeholders(german.get(key)), placeholders(text), key);
-  }
 });
