@@ -37,17 +37,23 @@ def database_url(sqlite_url: str) -> str:
     return sqlite_url
 
 
-@pytest.fixture
-def shop_id(shopify_runtime: Runtime) -> int:
+def usable_credentials() -> ShopifyCredentials:
+    """A token pair that needs no refresh during a test."""
     now = datetime.now(UTC)
-    held = ShopifyCredentials(
+    return ShopifyCredentials(
         access_token="shpat_held",
         refresh_token="shprt_held",
         expires_at=now + timedelta(minutes=50),
         refresh_expires_at=now + timedelta(days=60),
         scopes=("read_orders",),
     )
-    return install_with_credentials(shopify_runtime.db, shopify_runtime.vault, SHOP, held, now)
+
+
+@pytest.fixture
+def shop_id(shopify_runtime: Runtime) -> int:
+    return install_with_credentials(
+        shopify_runtime.db, shopify_runtime.vault, SHOP, usable_credentials(), datetime.now(UTC)
+    )
 
 
 @pytest.fixture

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 import requests
 import responses
 from flask.testing import FlaskClient
 
 from passiton.app.factory import create_app
+from passiton.app.platforms.shopify import install_with_credentials
 from passiton.app.runtime import Runtime
-from passiton.core.models import Platform
-from passiton.core.services.shops import install_shop, update_settings
+from passiton.core.services.shops import update_settings
 from tests.conftest import RuntimeFactory
 from tests.shopify.admin_api import FakeAdminApi
 from tests.shopify.extension.conftest import (
@@ -23,12 +25,14 @@ from tests.shopify.extension.conftest import (
     checkout_token,
     order_node,
     rows,
+    usable_credentials,
 )
 from tests.shopify.shopify_data import SECRET
 
 OTHER_SHOP = "bert-boots.myshopify.com"
 FORGED_SECRET = "not-the-app-secret-but-just-as-long-0123"
 NEW_SECRET = "the-new-shopify-client-secret-0123456789"
+NOW = datetime.now(UTC)
 NOTHING = {"Customer": 0, "LedgerEntry": 0, "OrderRecord": 0, "Referral": 0}
 
 
@@ -131,15 +135,23 @@ def test_bad_tokens_get_401_and_change_nothing(
 
 
 def test_order_of_another_shop_gets_404_and_changes_nothing(
-    web: FlaskClient, shopify_runtime: Runtime, shop_id: int, admin: FakeAdminApi
+    web: FlaskClient, shopify_runtime: Runtime, shop_id: int
 ) -> None:
-    # Bert's shop is installed too, but its Admin API does not know Anna's order.
-    shopify_runtime.db.run(lambda s: install_shop(s, platform=Platform.SHOPIFY, domain=OTHER_SHOP))
-    admin.answer("OrderById", {"order": None})
+    # Bert's shop is installed too; his token names Anna's order, which his Admin API lacks.
+    install_with_credentials(
+        shopify_runtime.db, shopify_runtime.vault, OTHER_SHOP, usable_credentials(), NOW
+    )
+    bert = FakeAdminApi()
+    bert.answer("OrderById", {"order": None})
+    with responses.RequestsMock() as rsps:
+        rsps.add_callback(
+            responses.POST, f"https://{OTHER_SHOP}/admin/api/2026-10/graphql.json", callback=bert
+        )
 
-    status, answer, _ = ask(web, checkout_token())
+        status, answer, _ = ask(web, checkout_token(shop=OTHER_SHOP))
 
     assert (status, answer["error"]["code"]) == (404, "unknown_order")
+    assert bert.calls[0][1] == {"id": f"gid://shopify/Order/{ORDER_ID}"}
     assert rows(shopify_runtime) == NOTHING
 
 
