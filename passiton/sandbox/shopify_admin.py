@@ -25,6 +25,7 @@ FIRST_ORDER_ID = 9_007_199_254_741_001
 """Shopify's ids exceed 2**53; the sandbox's do too, so float parsing would show."""
 ROOT_FIELD = re.compile(r"\{\s*(\w+)")
 SINCE = re.compile(r"updated_at:>='([^']+)'")
+ORDER_GID = re.compile(r"^gid://shopify/Order/([0-9]{1,20})$")
 # Requested cost per root field (Shopify's estimate grows with `first` of every connection).
 COSTS = {"orders": 52, "codeDiscountNode": 27, "webhookSubscriptions": 12}
 MUTATION_COST = 10
@@ -161,6 +162,7 @@ class ShopifyAdmin:
             "webhookSubscriptions": lambda v: _webhooks(shop, v),
             "webhookSubscriptionCreate": lambda v: _webhook_create(shop, v),
             "orders": lambda v: _orders(shop, v),
+            "order": lambda v: _order(shop, v),
             "shop": lambda v: _shop(shop),
             "shopLocales": lambda v: _shop_locales(shop),
         }
@@ -200,6 +202,13 @@ def _webhook_create(shop: ShopifyShop, variables: dict[str, Any]) -> dict[str, A
     shop.webhooks.append(wanted)
     subscription = {"id": f"gid://shopify/WebhookSubscription/{len(shop.webhooks)}"}
     return {"webhookSubscriptionCreate": {"webhookSubscription": subscription, "userErrors": []}}
+
+
+def _order(shop: ShopifyShop, variables: dict[str, Any]) -> dict[str, Any]:
+    """`order(id: "gid://shopify/Order/<n>")`: null for an id this shop has no order for."""
+    found = ORDER_GID.match(str(variables.get("id") or ""))
+    order = shop.orders.get(int(found.group(1))) if found else None
+    return {"order": order_node(order) if order is not None else None}
 
 
 def _orders(shop: ShopifyShop, variables: dict[str, Any]) -> dict[str, Any]:

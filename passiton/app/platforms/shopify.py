@@ -11,9 +11,9 @@ from passiton.app.config import Settings
 from passiton.app.database import Database
 from passiton.app.stores import PlatformStores
 from passiton.app.vault import Vault
-from passiton.connectors.shopify.client import ShopifyAdminClient
+from passiton.connectors.shopify.client import MAX_THROTTLE_WAITS, ShopifyAdminClient
 from passiton.connectors.shopify.store import ShopifyStore
-from passiton.connectors.shopify.tokens import ShopifyCredentials, TokenEndpoint
+from passiton.connectors.shopify.tokens import TIMEOUT, ShopifyCredentials, TokenEndpoint
 from passiton.connectors.shopify.webhooks import ShopifyWebhooks
 from passiton.core.models import Platform, Shop
 from passiton.core.ports import StoreDirectory, StorePort, StoreShop, WebhookConnector
@@ -85,16 +85,31 @@ def token_endpoint(settings: Settings) -> TokenEndpoint:
     )
 
 
-def shopify_store(settings: Settings, db: Database, vault: Vault, shop: StoreShop) -> ShopifyStore:
-    """The store client for one Shopify shop."""
-    client = ShopifyAdminClient(
+def admin_client(
+    settings: Settings,
+    db: Database,
+    vault: Vault,
+    shop: StoreShop,
+    *,
+    timeout: tuple[float, float] = TIMEOUT,
+    throttle_waits: int = MAX_THROTTLE_WAITS,
+) -> ShopifyAdminClient:
+    """The Admin GraphQL client for one Shopify shop, with its stored credentials."""
+    return ShopifyAdminClient(
         shop_id=shop.shop_id,
         shop=shop.domain,
         admin_base=settings.shopify_admin_url_template.format(shop=shop.domain),
         api_version=settings.shopify_api_version,
         credentials=VaultCredentialStore(db, vault),
         tokens=token_endpoint(settings),
+        timeout=timeout,
+        throttle_waits=throttle_waits,
     )
+
+
+def shopify_store(settings: Settings, db: Database, vault: Vault, shop: StoreShop) -> ShopifyStore:
+    """The store client for one Shopify shop."""
+    client = admin_client(settings, db, vault, shop)
     return ShopifyStore(
         client, webhook_uri=f"{settings.app_url}/webhooks/shopify", sleep=time.sleep
     )
