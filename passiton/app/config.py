@@ -12,6 +12,7 @@ from pathlib import Path
 from dotenv import dotenv_values
 
 DEFAULT_VAR = Path("var")
+LOG_FORMATS = ("text", "json")
 DEFAULT_APP_URL = "http://127.0.0.1:8000"
 
 
@@ -38,6 +39,8 @@ class Settings:
     """How many reverse proxies in front set X-Forwarded-*; 0 trusts none of those headers."""
     app_url_given: bool = True
     """False when PASSITON_APP_URL was not set and app_url is the built-in default."""
+    log_format: str = "text"
+    """`text` (human-readable lines) or `json` (one JSON object per line)."""
 
     @property
     def queue_on_redis(self) -> bool:
@@ -67,7 +70,11 @@ def load_settings(
     proxies = env.get("PASSITON_TRUSTED_PROXIES", "0")
     if not proxies.isdigit() or int(proxies) > 5:
         raise ConfigError("PASSITON_TRUSTED_PROXIES must be a whole number from 0 to 5")
+    log_format = env.get("PASSITON_LOG_FORMAT", "text").strip().lower() or "text"
+    if log_format not in LOG_FORMATS:
+        raise ConfigError("PASSITON_LOG_FORMAT must be text or json")
     return Settings(
+        log_format=log_format,
         trusted_proxies=int(proxies),
         database_url=env.get("PASSITON_DATABASE_URL", f"sqlite:///{var_dir / 'passiton.db'}"),
         queue_url=env.get("PASSITON_QUEUE_URL", f"sqlite:///{var_dir / 'queue.db'}"),

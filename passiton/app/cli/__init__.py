@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from passiton.app import migrate
 from passiton.app.config import ConfigError, Settings, load_settings
+from passiton.app.log_setup import configure_logging
 from passiton.app.platforms.woocommerce import woocommerce_store
 from passiton.app.runtime import build_runtime
 from passiton.app.serving.public_url import public_url, served_url
@@ -64,6 +65,7 @@ def serve(host: str, port: int, web_workers: int, task_workers: int, no_worker: 
     from passiton.app.serving.supervisor import Child, Supervisor
 
     settings = _settings()
+    configure_logging(settings.log_format)
     migrate.upgrade(settings.database_url)
     public = public_url(settings.app_url if settings.app_url_given else None, host, port)
     # Both children read their settings from this environment: the links the web role writes
@@ -115,7 +117,9 @@ def serve(host: str, port: int, web_workers: int, task_workers: int, no_worker: 
 )
 def worker(workers: int, scheduler: bool) -> None:
     """Run the task worker (Huey consumer, with the periodic jobs unless --no-scheduler)."""
-    runtime = build_runtime(_settings())
+    settings = _settings()
+    configure_logging(settings.log_format)
+    runtime = build_runtime(settings)
     consumer = runtime.huey.create_consumer(
         workers=workers, worker_type="thread", periodic=scheduler
     )
