@@ -135,6 +135,29 @@ def worker(workers: int, scheduler: bool) -> None:
         heartbeat.stop()
 
 
+@main.command()
+def doctor() -> None:
+    """Check configuration, database, queue, workers and each shop's store; say what is wrong."""
+    from passiton.app.cli.doctor import Finding, run_checks
+
+    try:
+        settings = load_settings()
+    except ConfigError as error:
+        click.echo(Finding("configuration", str(error), problem=True).line())
+        raise SystemExit(1) from error
+    runtime = build_runtime(settings)
+    try:
+        findings = run_checks(settings, runtime)
+    finally:
+        runtime.close()
+    for finding in findings:
+        click.echo(finding.line())
+    problems = sum(f.problem for f in findings)
+    click.echo(f"{problems} problem(s) found." if problems else "All good.")
+    if problems:
+        raise SystemExit(1)
+
+
 @main.group()
 def shops() -> None:
     """Installed shops."""
