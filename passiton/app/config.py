@@ -21,6 +21,26 @@ class ConfigError(Exception):
 
 
 @dataclass(frozen=True)
+class KeepDays:
+    """How many days the periodic pruning keeps each kind of record (the ledger: always)."""
+
+    webhook_deliveries: int = 30
+    link_visits: int = 400
+    login_failures: int = 30
+    data_exports: int = 30
+
+
+KEEP_VARIABLES = {
+    "webhook_deliveries": ("PASSITON_KEEP_DELIVERIES_DAYS", 2),
+    "link_visits": ("PASSITON_KEEP_LINK_VISITS_DAYS", 1),
+    "login_failures": ("PASSITON_KEEP_LOGIN_FAILURES_DAYS", 1),
+    "data_exports": ("PASSITON_KEEP_DATA_EXPORTS_DAYS", 1),
+}
+"""Each KeepDays field's variable and its smallest accepted value (deliveries: past Shopify's
+4 hours of retries with a margin, so a late redelivery is still recognised)."""
+
+
+@dataclass(frozen=True)
 class Settings:
     database_url: str
     queue_url: str
@@ -41,6 +61,7 @@ class Settings:
     """False when PASSITON_APP_URL was not set and app_url is the built-in default."""
     log_format: str = "text"
     """`text` (human-readable lines) or `json` (one JSON object per line)."""
+    keep_days: KeepDays = field(default_factory=KeepDays)
 
     @property
     def queue_on_redis(self) -> bool:
@@ -74,6 +95,7 @@ def load_settings(
     if log_format not in LOG_FORMATS:
         raise ConfigError("PASSITON_LOG_FORMAT must be text or json")
     return Settings(
+        keep_days=_keep_days(env),
         log_format=log_format,
         trusted_proxies=int(proxies),
         database_url=env.get("PASSITON_DATABASE_URL", f"sqlite:///{var_dir / 'passiton.db'}"),
@@ -88,6 +110,18 @@ def load_settings(
         shopify_admin_url_template=template,
         var_dir=var_dir,
     )
+
+
+def _keep_days(env: Mapping[str, str]) -> KeepDays:
+    days: dict[str, int] = {}
+    for name, (variable, smallest) in KEEP_VARIABLES.items():
+        value = env.get(variable)
+        if value is None or value == "":
+            continue
+        if not value.isdigit() or int(value) < smallest:
+            raise ConfigError(f"{variable} must be a whole number of days, at least {smallest}")
+        days[name] = int(value)
+    return KeepDays(**days)
 
 
 def _local_secret_key(var_dir: Path) -> str:
