@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -17,8 +18,12 @@ from passiton.app.cli import main
 from passiton.app.config import load_settings
 from passiton.app.runtime import Runtime, build_runtime
 from passiton.app.tasks.heartbeat import beat
+from passiton.connectors.shopify.store import API_TOPICS
+from passiton.connectors.shopify.tokens import ShopifyCredentials
 from passiton.core.models import Platform
 from passiton.core.services.shops import install_shop
+from tests.shopify.admin_api import GRAPHQL_URL, FakeAdminApi
+from tests.shopify.admin_api import SHOP as SHOPIFY_SHOP
 
 STORE = "https://shop.example"
 API = f"{STORE}/wp-json/wc/v3"
@@ -195,3 +200,40 @@ def test_a_malformed_setting_is_reported_in_plain_words(
     assert "PROBLEM  configuration: PASSITON_TRUSTED_PROXIES must be a whole number" in (
         result.output
     )
+
+
+@responses.activate
+def test_a_shopify_shop_is_checked_with_its_token_and_a_missing_webhook_registered(
+    runtime: Runtime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SHOPIFY_API_KEY", "client-id")
+    monkeypatch.setenv("SHOPIFY_API_SECRET", "client-secret-0123456789abcdef")
+    beat(runtime.huey)
+    token = ShopifyCredentials(
+        access_token="shpat_doctor",
+        refresh_token=None,
+        expires_at=datetime.now(UTC) + timedelta(hours=1),
+        refresh_expires_at=None,
+        scopes=("write_discounts",),
+    )
+
+    def install(session: Session) -> int:
+        shop = install_shop(session, platform=Platform.SHOPIFY, domain=SHOPIFY_SHOP)
+        shop.credentials = runtime.vault.seal(token.to_json())
+        return shop.id
+
+    shop_id = runtime.db.run(install)
+    api = FakeAdminApi()
+    responses.add_callback(responses.POST, GRAPHQL_URL, callback=api)
+    api.answer("ShopFacts", {"shop": {"name": "Anna", "currencyCode": "EUR"}})
+    api.answer("ShopLocales", {"shopLocales": [{"locale": "de", "primary": True}]})
+    have = [{"topic": t} for t in API_TOPICS if t != "SHOP_UPDATE"]
+    api.answer("Webhooks", {"webhookSubscriptions": {"nodes": have}})
+    api.answer("WebhookCreate", {"webhookSubscriptionCreate": {"userErrors": []}})
+
+    result = doctor()
+
+    assert result.exit_code == 0, result.output
+    assert f"shop {shop_id} ({SHOPIFY_SHOP}, shopify): credentials work" in result.output
+    assert api.operations() == ["ShopFacts", "ShopLocales", "Webhooks", "WebhookCreate"]
+    assert {token for _, _, token in api.calls} == {"shpat_doctor"}
