@@ -59,7 +59,8 @@ class RedactingAccessLogger(Logger):  # type: ignore[misc]
 
     def access(self, resp: Any, req: Any, environ: Any, request_time: Any) -> None:
         """gunicorn's access line, with the request's fields attached for the JSON format."""
-        if not self.access_log_enabled:
+        # Passiton's options always set both (gunicorn_options); without either there is no log.
+        if not (self.cfg.accesslog or self.cfg.logconfig_dict):
             return
         atoms = self.atoms(resp, req, environ, request_time)
         fields = {
