@@ -22,12 +22,9 @@ from passiton.connectors.shopify.store import API_TOPICS
 from passiton.connectors.shopify.tokens import ShopifyCredentials
 from passiton.core.models import Platform
 from passiton.core.services.shops import install_shop
+from tests.http.test_cli_woocommerce import API, STORE, TOPICS, connect_store
 from tests.shopify.admin_api import GRAPHQL_URL, FakeAdminApi
 from tests.shopify.admin_api import SHOP as SHOPIFY_SHOP
-
-STORE = "https://shop.example"
-API = f"{STORE}/wp-json/wc/v3"
-TOPICS = ("order.created", "order.updated", "order.deleted", "customer.created")
 
 
 @pytest.fixture
@@ -51,18 +48,6 @@ def runtime(environment: Path) -> Iterator[Runtime]:
 
 def doctor() -> Result:
     return CliRunner().invoke(main, ["doctor"])
-
-
-def connect_store(runtime: Runtime) -> int:
-    def connect(session: Session) -> int:
-        shop = install_shop(session, platform=Platform.WOOCOMMERCE, domain=STORE)
-        shop.credentials = runtime.vault.seal(
-            {"store_url": STORE, "consumer_key": "ck_x", "consumer_secret": "cs_x"}
-        )
-        shop.webhook_secret = runtime.vault.seal_text("s3cretS3cret")
-        return shop.id
-
-    return runtime.db.run(connect)
 
 
 def store_answers_facts() -> None:

@@ -16,7 +16,8 @@ from pathlib import Path
 
 import requests
 
-from tests.ops.served import Served, serving, wait_for
+from tests.integration.test_serve import Served, serving
+from tests.ops.polling import wait_for
 from tests.support.servers import free_port
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "deploy" / "nginx" / "passiton.conf"

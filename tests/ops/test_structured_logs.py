@@ -20,7 +20,8 @@ from passiton.app.web.request_ids import accepted_request_id
 from passiton.connectors.shopify.webhooks import signature
 from passiton.core.models import Platform
 from passiton.core.services.shops import install_shop
-from tests.ops.served import serving, wait_for
+from tests.integration.test_serve import serving
+from tests.ops.polling import wait_for
 
 SHOP = "log-shop.myshopify.com"
 SECRET = "log-test-shopify-secret-0123456789abcdef"
