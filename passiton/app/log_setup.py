@@ -37,9 +37,13 @@ _SECRETS = re.compile(
 )
 
 
+# The password in a URL's user part (redis://:password@host, postgresql://user:password@host).
+_URL_PASSWORD = re.compile(r"(\b[a-z][a-z0-9+.-]*://[^:/@\s]*:)[^@\s]+@")
+
+
 def redact(text: str) -> str:
     """The text with e-mail addresses and credentials replaced by a marker."""
-    return _SECRETS.sub(REDACTED, text)
+    return _SECRETS.sub(REDACTED, _URL_PASSWORD.sub(rf"\g<1>{REDACTED}@", text))
 
 
 class RequestIdFilter(logging.Filter):

@@ -16,6 +16,7 @@ from flask.testing import FlaskClient
 
 from passiton.app import migrate
 from passiton.app.database import Database
+from passiton.app.log_setup import redact
 from passiton.app.web.request_ids import accepted_request_id
 from passiton.connectors.shopify.webhooks import signature
 from passiton.core.models import Platform
@@ -48,6 +49,26 @@ ID_TOKEN = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJlLXNlY3JldA"
 )
 def test_only_a_short_plain_incoming_request_id_is_kept(incoming: str, kept: bool) -> None:
     assert accepted_request_id(incoming) == (incoming if kept else None)
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("queue redis://:s3cret-pass@redis.internal:6379/0", "queue redis://:[redacted]@redis"),
+        (
+            "postgresql+psycopg://passiton:pw@db/passiton",
+            "postgresql+psycopg://passiton:[redacted]@db",
+        ),
+        ("refused for jon.doe+x@example.co.uk today", "refused for [redacted] today"),
+        ("key ck_0123456789abcdef0123456789abcdef01234567", "key [redacted]"),
+        ("token shpat_0123456789abcdef0123456789abcdef", "token [redacted]"),
+        ("Authorization: Bearer abc.def-ghi", "Authorization: [redacted]"),
+        ("delivery 42 of shop 7 applied", "delivery 42 of shop 7 applied"),
+        ("redis://redis.internal:6379/0", "redis://redis.internal:6379/0"),
+    ],
+)
+def test_redaction_blanks_addresses_keys_tokens_and_url_passwords(text: str, shown: str) -> None:
+    assert redact(text).startswith(shown)
 
 
 def test_every_response_carries_a_request_id_and_a_plain_incoming_one_is_echoed(

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from passiton.app import migrate
 from passiton.app.config import ConfigError, Settings, load_settings
-from passiton.app.log_setup import configure_logging
+from passiton.app.log_setup import configure_logging, redact
 from passiton.app.platforms.woocommerce import woocommerce_store
 from passiton.app.runtime import build_runtime
 from passiton.app.serving.public_url import public_url, served_url
@@ -125,7 +125,8 @@ def worker(workers: int, scheduler: bool) -> None:
     )
     role = "with the periodic jobs" if scheduler else "without the periodic jobs"
     click.echo(
-        f"Passiton worker running ({workers} threads, {role}, queue {runtime.settings.queue_url})"
+        f"Passiton worker running ({workers} threads, {role}, "
+        f"queue {redact(runtime.settings.queue_url)})"
     )
     heartbeat = HeartbeatThread(runtime.huey)
     heartbeat.start()
