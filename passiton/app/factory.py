@@ -19,6 +19,7 @@ from passiton.app.web.merchant import pages as merchant_pages
 from passiton.app.web.merchant.auth import install_merchant_auth
 from passiton.app.web.merchant.sessions import install_session_check
 from passiton.app.web.page_headers import install_page_headers
+from passiton.app.web.request_ids import install_request_ids
 from passiton.app.web.shopify.routes import install_shopify
 from passiton.app.web.widget import page as widget_page
 from passiton.app.web.woocommerce import plugin_orders as woocommerce_plugin_orders
@@ -49,6 +50,7 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
         # Behind a reverse proxy the client address (per-IP claim limits) and the scheme
         # come from X-Forwarded-*; trusting them without a proxy would let anyone spoof them.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
+    install_request_ids(app)
     install_error_handlers(app)
     install_i18n(app)
     install_merchant_auth(app)

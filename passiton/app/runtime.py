@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from huey.api import Huey
 
@@ -14,6 +15,7 @@ from passiton.app.stores import PlatformStores
 from passiton.app.tasks.jobs import Tasks, make_huey, register_tasks
 from passiton.app.vault import Vault, identity_hasher
 from passiton.core.ports import StoreDirectory, WebhookConnector
+from passiton.core.services.retention import RetentionPolicy
 
 
 @dataclass
@@ -30,6 +32,16 @@ class Runtime:
         self.db.dispose()
 
 
+def retention_policy(settings: Settings) -> RetentionPolicy:
+    keep = settings.keep_days
+    return RetentionPolicy(
+        webhook_deliveries=timedelta(days=keep.webhook_deliveries),
+        link_visit_days=timedelta(days=keep.link_visits),
+        login_failures=timedelta(days=keep.login_failures),
+        data_exports=timedelta(days=keep.data_exports),
+    )
+
+
 def build_runtime(
     settings: Settings,
     *,
@@ -40,7 +52,7 @@ def build_runtime(
     db = Database(settings.database_url, hasher=identity_hasher(settings.secret_key))
     directory = stores if stores is not None else PlatformStores()
     huey = make_huey(settings)
-    tasks = register_tasks(huey, db, directory)
+    tasks = register_tasks(huey, db, directory, retention_policy(settings))
     runtime = Runtime(
         settings=settings,
         db=db,

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from passiton.app import migrate
 from passiton.app.config import ConfigError, Settings, load_settings
+from passiton.app.log_setup import configure_logging, redact
 from passiton.app.platforms.woocommerce import woocommerce_store
 from passiton.app.runtime import build_runtime
 from passiton.app.serving.public_url import public_url, served_url
@@ -64,6 +65,7 @@ def serve(host: str, port: int, web_workers: int, task_workers: int, no_worker: 
     from passiton.app.serving.supervisor import Child, Supervisor
 
     settings = _settings()
+    configure_logging(settings.log_format)
     migrate.upgrade(settings.database_url)
     public = public_url(settings.app_url if settings.app_url_given else None, host, port)
     # Both children read their settings from this environment: the links the web role writes
@@ -115,13 +117,16 @@ def serve(host: str, port: int, web_workers: int, task_workers: int, no_worker: 
 )
 def worker(workers: int, scheduler: bool) -> None:
     """Run the task worker (Huey consumer, with the periodic jobs unless --no-scheduler)."""
-    runtime = build_runtime(_settings())
+    settings = _settings()
+    configure_logging(settings.log_format)
+    runtime = build_runtime(settings)
     consumer = runtime.huey.create_consumer(
         workers=workers, worker_type="thread", periodic=scheduler
     )
     role = "with the periodic jobs" if scheduler else "without the periodic jobs"
     click.echo(
-        f"Passiton worker running ({workers} threads, {role}, queue {runtime.settings.queue_url})"
+        f"Passiton worker running ({workers} threads, {role}, "
+        f"queue {redact(runtime.settings.queue_url)})"
     )
     heartbeat = HeartbeatThread(runtime.huey)
     heartbeat.start()
@@ -129,6 +134,29 @@ def worker(workers: int, scheduler: bool) -> None:
         consumer.run()
     finally:
         heartbeat.stop()
+
+
+@main.command()
+def doctor() -> None:
+    """Check configuration, database, queue, workers and each shop's store; say what is wrong."""
+    from passiton.app.cli.doctor import Finding, run_checks
+
+    try:
+        settings = load_settings()
+    except ConfigError as error:
+        click.echo(Finding("configuration", str(error), problem=True).line())
+        raise SystemExit(1) from error
+    runtime = build_runtime(settings)
+    try:
+        findings = run_checks(settings, runtime)
+    finally:
+        runtime.close()
+    for finding in findings:
+        click.echo(finding.line())
+    problems = sum(f.problem for f in findings)
+    click.echo(f"{problems} problem(s) found." if problems else "All good.")
+    if problems:
+        raise SystemExit(1)
 
 
 @main.group()

@@ -38,6 +38,7 @@ from passiton.core.services import (
     friend_pool,
     reconciliation,
     redemption,
+    retention,
     shop_facts,
 )
 from passiton.core.services.shops import store_shop
@@ -85,13 +86,21 @@ class Tasks:
     recheck_webhooks: Any
     """Check one shop's webhooks again in WEBHOOK_RECHECK (after a repair)."""
     refresh_all_facts: Any
+    prune_old_records: Any
     verify_woocommerce_grant: Any = None
     """Set by the WooCommerce wiring, which owns the key grant tasks."""
     revoke_woocommerce_key: Any = None
     sweep_woocommerce_grants: Any = None
 
 
-def register_tasks(huey: Huey, db: Database, stores: StoreDirectory) -> Tasks:
+def register_tasks(
+    huey: Huey,
+    db: Database,
+    stores: StoreDirectory,
+    keep: retention.RetentionPolicy | None = None,
+) -> Tasks:
+    policy = keep or retention.RetentionPolicy()
+
     @huey.task(name="apply_delivery", retries=6, retry_delay=10, retry_backoff=2)
     def apply_delivery(delivery_id: int) -> bool:
         # Retries cover a database that is down; races between deliveries that touch the
@@ -196,6 +205,12 @@ def register_tasks(huey: Huey, db: Database, stores: StoreDirectory) -> Tasks:
         for shop_id in _active_shops(db, Platform.WOOCOMMERCE):
             refresh_shop_facts(shop_id)
 
+    @huey.periodic_task(crontab(minute="41", hour="4"), name="prune_old_records")
+    def prune_old_records() -> dict[str, int]:
+        removed = db.run(lambda s: retention.prune(s, policy, datetime.now(UTC)))
+        log.info("pruned old records: %s", removed)
+        return removed
+
     @huey.periodic_task(crontab(minute="*/15"), name="reconcile_all")
     def reconcile_all() -> None:
         with db.transaction() as session:
@@ -219,6 +234,7 @@ def register_tasks(huey: Huey, db: Database, stores: StoreDirectory) -> Tasks:
         check_webhooks=check_webhooks,
         recheck_webhooks=recheck_webhooks,
         refresh_all_facts=refresh_all_facts,
+        prune_old_records=prune_old_records,
     )
 
 
