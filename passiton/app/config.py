@@ -35,6 +35,8 @@ class Settings:
     max_body_bytes: int = 1_048_576
     trusted_proxies: int = 0
     """How many reverse proxies in front set X-Forwarded-*; 0 trusts none of those headers."""
+    hooks_allow_private: bool = False
+    """Let merchants' webhooks go to loopback and private addresses (development only)."""
 
     @property
     def queue_on_redis(self) -> bool:
@@ -66,6 +68,7 @@ def load_settings(
         raise ConfigError("PASSITON_TRUSTED_PROXIES must be a whole number from 0 to 5")
     return Settings(
         trusted_proxies=int(proxies),
+        hooks_allow_private=env.get("PASSITON_HOOKS_ALLOW_PRIVATE", "") == "1",
         database_url=env.get("PASSITON_DATABASE_URL", f"sqlite:///{var_dir / 'passiton.db'}"),
         queue_url=env.get("PASSITON_QUEUE_URL", f"sqlite:///{var_dir / 'queue.db'}"),
         app_url=app_url,

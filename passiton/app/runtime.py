@@ -8,6 +8,8 @@ from huey.api import Huey
 
 from passiton.app.config import Settings
 from passiton.app.database import Database
+from passiton.app.outbound.sender import HookSender
+from passiton.app.outbound.wiring import install_outbound_hooks
 from passiton.app.platforms.shopify import wire_shopify
 from passiton.app.platforms.woocommerce import install_woocommerce
 from passiton.app.stores import PlatformStores
@@ -25,6 +27,7 @@ class Runtime:
     huey: Huey
     tasks: Tasks
     connectors: dict[str, WebhookConnector] = field(default_factory=dict)
+    hook_sender: HookSender | None = None
 
     def close(self) -> None:
         self.db.dispose()
@@ -51,5 +54,6 @@ def build_runtime(
         connectors=dict(connectors or {}),
     )
     wire_shopify(runtime)
+    install_outbound_hooks(runtime)
     install_woocommerce(runtime)
     return runtime
