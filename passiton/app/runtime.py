@@ -10,7 +10,8 @@ from passiton.app.config import Settings
 from passiton.app.database import Database
 from passiton.app.outbound.sender import HookSender
 from passiton.app.outbound.wiring import install_outbound_hooks
-from passiton.app.platforms.shopify import wire_shopify
+from passiton.app.platforms.shopify import shopify_configured, wire_shopify
+from passiton.app.platforms.shopify_links import install_link_publishing
 from passiton.app.platforms.woocommerce import install_woocommerce
 from passiton.app.stores import PlatformStores
 from passiton.app.tasks.jobs import Tasks, make_huey, register_tasks
@@ -54,6 +55,8 @@ def build_runtime(
         connectors=dict(connectors or {}),
     )
     wire_shopify(runtime)
+    if shopify_configured(settings):
+        install_link_publishing(runtime)
     install_outbound_hooks(runtime)
     install_woocommerce(runtime)
     return runtime

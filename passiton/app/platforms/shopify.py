@@ -89,9 +89,11 @@ def token_endpoint(settings: Settings) -> TokenEndpoint:
     )
 
 
-def shopify_store(settings: Settings, db: Database, vault: Vault, shop: StoreShop) -> ShopifyStore:
-    """The store client for one Shopify shop."""
-    client = ShopifyAdminClient(
+def shopify_admin_client(
+    settings: Settings, db: Database, vault: Vault, shop: StoreShop
+) -> ShopifyAdminClient:
+    """The Admin GraphQL transport for one Shopify shop."""
+    return ShopifyAdminClient(
         shop_id=shop.shop_id,
         shop=shop.domain,
         admin_base=settings.shopify_admin_url_template.format(shop=shop.domain),
@@ -99,6 +101,11 @@ def shopify_store(settings: Settings, db: Database, vault: Vault, shop: StoreSho
         credentials=VaultCredentialStore(db, vault),
         tokens=token_endpoint(settings),
     )
+
+
+def shopify_store(settings: Settings, db: Database, vault: Vault, shop: StoreShop) -> ShopifyStore:
+    """The store client for one Shopify shop."""
+    client = shopify_admin_client(settings, db, vault, shop)
     return ShopifyStore(
         client, webhook_uri=f"{settings.app_url}/webhooks/shopify", sleep=time.sleep
     )
@@ -117,10 +124,14 @@ def install_with_credentials(
     return db.run(work)
 
 
+def shopify_configured(settings: Settings) -> bool:
+    return bool(settings.shopify_api_key and settings.shopify_api_secret)
+
+
 def wire_shopify(runtime: Runtime) -> None:
     """Add the Shopify webhook connector and store client when the app is configured."""
     settings, db, vault = runtime.settings, runtime.db, runtime.vault
-    if not (settings.shopify_api_key and settings.shopify_api_secret):
+    if not shopify_configured(settings):
         return
     runtime.connectors.setdefault(
         "shopify", ShopifyWebhooks(shopify_secrets(settings), DatabaseShopLookup(db))

@@ -8,6 +8,8 @@ a task writes the metafield after the commit and the sweep re-finds what a lost 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -20,8 +22,10 @@ from passiton.core.models import (
     ShopStatus,
     utcnow,
 )
+from passiton.core.ports import StoreShop
 from passiton.core.services.inserts import insert_unless_present
 from passiton.core.services.outbound_hooks import link_created
+from passiton.core.services.shops import store_shop
 
 OWED_PUBLICATIONS = "passiton.owed_link_publications"
 """session.info key: publications written in the open transaction, to do after the commit."""
@@ -83,4 +87,33 @@ def owed_publications(session: Session, limit: int = 200) -> list[int]:
             .order_by(LinkPublication.id)
             .limit(limit)
         )
+    )
+
+
+@dataclass(frozen=True)
+class OwedLink:
+    """What writing one link to the store needs."""
+
+    publication_id: int
+    shop: StoreShop
+    platform_customer_id: str
+    referral_code: str
+
+
+def owed_link(session: Session, publication_id: int) -> OwedLink | None:
+    """The link still owed, or None (written, given up, shop gone, buyer redacted)."""
+    publication = session.get(LinkPublication, publication_id)
+    if publication is None or publication.status is not LinkPublicationStatus.OWED:
+        return None
+    shop = session.get(Shop, publication.shop_id)
+    customer = session.get(Customer, publication.customer_id)
+    if shop is None or shop.status is not ShopStatus.ACTIVE or customer is None:
+        return None
+    if customer.redacted_at is not None or not customer.platform_customer_id:
+        return None
+    return OwedLink(
+        publication_id=publication.id,
+        shop=store_shop(shop),
+        platform_customer_id=customer.platform_customer_id,
+        referral_code=customer.referral_code,
     )
