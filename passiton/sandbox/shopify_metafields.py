@@ -48,9 +48,8 @@ class CustomerMetafields:
             return _payload(None, errors)
         written = []
         for key, value in accepted:
-            stored = self.values.setdefault(
-                key, {"id": f"gid://shopify/Metafield/{key[0]}{len(self.values)}"}
-            )
+            fresh = {"id": f"gid://shopify/Metafield/{len(self.values) + 1}"}
+            stored = self.values.setdefault(key, fresh)
             stored.update(value)
             written.append({"id": stored["id"]})
         return _payload(written, [])
@@ -63,12 +62,12 @@ class CustomerMetafields:
         if owner is None or int(owner.group(1)) not in self.customers:
             return _error([*path, "ownerId"], "INVALID", "Owner does not exist", index)
         namespace, key = str(item.get("namespace") or ""), str(item.get("key") or "")
-        for name, value, low, high in (("namespace", namespace, 3, 255), ("key", key, 2, 64)):
-            if len(value) < low:
+        for name, text, low, high in (("namespace", namespace, 3, 255), ("key", key, 2, 64)):
+            if len(text) < low:
                 return _error([*path, name], "TOO_SHORT", f"{name} is too short", index)
-            if len(value) > high:
+            if len(text) > high:
                 return _error([*path, name], "TOO_LONG", f"{name} is too long", index)
-            if not NAME.match(value):
+            if not NAME.match(text):
                 return _error(
                     [*path, name], "INVALID", f"{name} contains invalid characters", index
                 )

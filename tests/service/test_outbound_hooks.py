@@ -222,6 +222,7 @@ def test_failed_attempts_back_off_exponentially_and_give_up_after_the_last(
         if attempt < outbound_hooks.MAX_ATTEMPTS:
             assert row.status is HookDeliveryStatus.PENDING
             waits.append(row.next_attempt_at - T0)
+    assert row is not None
     assert row.status is HookDeliveryStatus.FAILED
     assert row.attempts == outbound_hooks.MAX_ATTEMPTS
     assert waits[:3] == [timedelta(seconds=30), timedelta(minutes=1), timedelta(minutes=2)]

@@ -23,7 +23,7 @@ from passiton.core.models import (
     utcnow,
 )
 from passiton.core.ports import StoreShop
-from passiton.core.services.inserts import insert_unless_present
+from passiton.core.services.inserts import DIALECTS, insert_unless_present
 from passiton.core.services.outbound_hooks import link_created
 from passiton.core.services.shops import store_shop
 
@@ -31,6 +31,12 @@ OWED_PUBLICATIONS = "passiton.owed_link_publications"
 """session.info key: publications written in the open transaction, to do after the commit."""
 MAX_ATTEMPTS = 8
 PUBLISHING_PLATFORMS = frozenset({Platform.SHOPIFY})
+_INSERT = {
+    dialect: insert_unless_present(dialect, LinkPublication.__table__, ["customer_id"]).returning(
+        LinkPublication.id
+    )
+    for dialect in DIALECTS
+}
 
 
 def link_exists(session: Session, customer: Customer) -> None:
@@ -41,11 +47,8 @@ def link_exists(session: Session, customer: Customer) -> None:
     platform = session.scalar(select(Shop.platform).where(Shop.id == customer.shop_id))
     if platform not in PUBLISHING_PLATFORMS:
         return
-    statement = insert_unless_present(
-        session.get_bind().dialect.name, LinkPublication.__table__, ["customer_id"]
-    ).returning(LinkPublication.id)
     written = session.scalar(
-        statement,
+        _INSERT[session.get_bind().dialect.name],
         {
             "shop_id": customer.shop_id,
             "customer_id": customer.id,

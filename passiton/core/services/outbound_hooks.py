@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from passiton.core.models import (
@@ -31,7 +31,7 @@ from passiton.core.models import (
     Shop,
     utcnow,
 )
-from passiton.core.services.inserts import insert_unless_present
+from passiton.core.services.inserts import DIALECTS, insert_unless_present
 
 OWED_DELIVERIES = "passiton.owed_hook_deliveries"
 """session.info key: ids of deliveries written in the open transaction, to send after commit."""
@@ -54,6 +54,17 @@ class HookEvent(StrEnum):
 
 SUBSCRIBABLE = tuple(e for e in HookEvent if e is not HookEvent.TEST)
 
+# Built once: the friend claim and every order event run them.
+_ENDPOINTS = select(HookEndpoint.id, HookEndpoint.events).where(
+    HookEndpoint.shop_id == bindparam("shop_id"), HookEndpoint.active.is_(True)
+)
+_INSERT = {
+    dialect: insert_unless_present(
+        dialect, HookDelivery.__table__, ["endpoint_id", "event_key"]
+    ).returning(HookDelivery.id)
+    for dialect in DIALECTS
+}
+
 
 def record_event(
     session: Session,
@@ -66,22 +77,15 @@ def record_event(
     endpoint_id: int | None = None,
 ) -> list[int]:
     """Owe this event to every active endpoint of the shop subscribed to it, once per key."""
-    query = select(HookEndpoint.id, HookEndpoint.events).where(
-        HookEndpoint.shop_id == shop_id, HookEndpoint.active.is_(True)
-    )
-    if endpoint_id is not None:
-        query = query.where(HookEndpoint.id == endpoint_id)
     endpoints = [
         row.id
-        for row in session.execute(query)
-        if endpoint_id is not None or event.value in (row.events or [])
+        for row in session.execute(_ENDPOINTS, {"shop_id": shop_id})
+        if row.id == endpoint_id or (endpoint_id is None and event.value in (row.events or []))
     ]
     if not endpoints:
         return []
     event_id = str(uuid.uuid4())
-    statement = insert_unless_present(
-        session.get_bind().dialect.name, HookDelivery.__table__, ["endpoint_id", "event_key"]
-    ).returning(HookDelivery.id)
+    statement = _INSERT[session.get_bind().dialect.name]
     now = utcnow()
     written = []
     for endpoint in endpoints:
@@ -297,7 +301,8 @@ def record_attempt(
 
 def retry_delay(attempts: int) -> timedelta:
     """30 s, 1 min, 2 min… doubling after each failed attempt, at most 6 hours."""
-    return min(FIRST_RETRY * (2 ** max(attempts - 1, 0)), LONGEST_WAIT)
+    wait: timedelta = FIRST_RETRY * 2 ** max(attempts - 1, 0)
+    return min(wait, LONGEST_WAIT)
 
 
 def due_deliveries(session: Session, now: datetime, limit: int = 500) -> list[int]:

@@ -41,7 +41,7 @@ def _event_names() -> dict[str, str]:
 
 
 def _refusal_text(reason: UrlRefusal) -> str:
-    return {
+    texts: dict[UrlRefusal, str] = {
         UrlRefusal.MALFORMED: gettext(
             "Enter a full address, e.g. https://hooks.example.com/passiton."
         ),
@@ -51,7 +51,8 @@ def _refusal_text(reason: UrlRefusal) -> str:
         UrlRefusal.PRIVATE_ADDRESS: gettext(
             "The address points into a private network; use a public host."
         ),
-    }[reason]
+    }
+    return texts[reason]
 
 
 @bp.get("/webhooks")
