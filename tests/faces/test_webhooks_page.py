@@ -182,3 +182,20 @@ def test_a_test_event_is_sent_and_shown_in_the_log_then_rotate_and_remove(
     removed = client.post(f"/webhooks/endpoints/{endpoint.id}/remove", data={"csrf_token": CSRF})
     assert removed.status_code == 303
     assert (_count(runtime, HookEndpoint), _count(runtime, HookDelivery)) == (0, 0)
+
+
+def test_hostile_endpoint_ids_and_actions_are_not_found(
+    make_runtime: RuntimeFactory, sqlite_url: str
+) -> None:
+    client, runtime, _ = _logged_in(make_runtime, sqlite_url)
+
+    for path in (
+        "/webhooks/endpoints/99999999999999999999999/remove",
+        "/webhooks/endpoints/-1/remove",
+        "/webhooks/endpoints/1/explode",
+        "/webhooks/endpoints/x/test",
+    ):
+        response = client.post(path, data={"csrf_token": CSRF})
+        assert response.status_code == 404, path
+
+    assert _count(runtime, HookDelivery) == 0

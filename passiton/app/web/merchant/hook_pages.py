@@ -17,6 +17,7 @@ from passiton.app.outbound.endpoints import NewSecret, create_endpoint, rotate_e
 from passiton.app.outbound.public_address import RefusedUrl, UrlRefusal
 from passiton.app.web.current import current_runtime
 from passiton.app.web.i18n import use_reader_locale
+from passiton.app.web.merchant.api_params import MAX_ID
 from passiton.app.web.merchant.auth import csrf_token, csrf_valid
 from passiton.app.web.merchant.script_text import merchant_script_text
 from passiton.core.errors import InvalidHookEndpoint, UnknownHookEndpoint, UnknownShop
@@ -97,7 +98,8 @@ def add_endpoint() -> ResponseReturnValue:
     return _render(shop_id, status=201, new_secret=made)
 
 
-@bp.post("/webhooks/endpoints/<int:endpoint_id>/<action>")
+# Ids past the column's range are unknown ones (404), not a database overflow.
+@bp.post(f"/webhooks/endpoints/<int(max={MAX_ID}):endpoint_id>/<action>")
 def endpoint_action(endpoint_id: int, action: str) -> ResponseReturnValue:
     shop_id, refused = _authorised()
     if refused is not None:
