@@ -12,6 +12,7 @@ from sqlalchemy import select
 from passiton.app.outbound.endpoints import create_endpoint
 from passiton.app.outbound.signature import signature_valid
 from passiton.app.runtime import Runtime
+from passiton.app.tasks.after_commit import enqueue_after_commit
 from passiton.core.fake_store import FakeStoreDirectory
 from passiton.core.models import HookDelivery, HookDeliveryStatus
 from passiton.core.services import outbound_hooks
@@ -176,5 +177,24 @@ def test_the_sweep_sends_what_a_lost_task_left(hooks_runtime: Runtime) -> None:
         assert receiver.received == []
         hooks_runtime.tasks.sweep_hooks()
 
+    assert len(receiver.received) == 1
+    assert only_delivery(hooks_runtime).status is HookDeliveryStatus.DELIVERED
+
+
+def test_an_unreachable_queue_does_not_undo_the_event_and_the_sweep_sends_it(
+    hooks_runtime: Runtime,
+) -> None:
+    def queue_down(delivery_id: int) -> None:
+        raise ConnectionError("the queue's Redis is down")
+
+    shop_id = make_shop(hooks_runtime.db, FakeStoreDirectory())
+    with running_receiver() as receiver:
+        endpoint_for(hooks_runtime, shop_id, receiver.url)
+        enqueue_after_commit(hooks_runtime.db, outbound_hooks.OWED_DELIVERIES, queue_down)
+        anna = make_referrer(hooks_runtime.db, shop_id)
+        assert only_delivery(hooks_runtime).status is HookDeliveryStatus.PENDING
+        hooks_runtime.tasks.sweep_hooks()
+
+    assert anna.id is not None
     assert len(receiver.received) == 1
     assert only_delivery(hooks_runtime).status is HookDeliveryStatus.DELIVERED

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -11,12 +10,12 @@ from huey import crontab
 from huey.exceptions import TaskLockedException
 
 from passiton.app.outbound.sender import HookSender
+from passiton.app.tasks.after_commit import enqueue_after_commit
 from passiton.core.services import outbound_hooks
 
 if TYPE_CHECKING:
     from passiton.app.runtime import Runtime
 
-log = logging.getLogger(__name__)
 SWEEP_BATCH = 500
 
 
@@ -38,17 +37,7 @@ def install_outbound_hooks(runtime: Runtime) -> None:
     runtime.hook_sender = sender
     tasks = _register(runtime, sender)
     runtime.tasks = replace(runtime.tasks, send_hook=tasks.send, sweep_hooks=tasks.sweep)
-
-    def enqueue(delivery_ids: set[int]) -> None:
-        for delivery_id in sorted(delivery_ids):
-            try:
-                tasks.send(delivery_id)
-            except Exception:
-                # The row is committed and owed: the sweep sends it within a minute. The
-                # business transaction that wrote it must not look failed for this.
-                log.exception("could not enqueue webhook delivery %s", delivery_id)
-
-    runtime.db.on_commit(outbound_hooks.OWED_DELIVERIES, enqueue)
+    enqueue_after_commit(runtime.db, outbound_hooks.OWED_DELIVERIES, tasks.send)
 
 
 def _register(runtime: Runtime, sender: HookSender) -> HookTasks:

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from huey import crontab
 
 from passiton.app.platforms.shopify import shopify_admin_client
+from passiton.app.tasks.after_commit import enqueue_after_commit
 from passiton.connectors.shopify.customer_links import write_referral_url
 from passiton.core.ports import StoreError
 from passiton.core.services import link_publications
@@ -35,16 +36,7 @@ class LinkTasks:
 def install_link_publishing(runtime: Runtime) -> None:
     tasks = _register(runtime)
     runtime.tasks = replace(runtime.tasks, publish_link=tasks.publish, sweep_links=tasks.sweep)
-
-    def enqueue(publication_ids: set[int]) -> None:
-        for publication_id in sorted(publication_ids):
-            try:
-                tasks.publish(publication_id)
-            except Exception:
-                # Committed and owed: the sweep finds it. The enrolment must not look failed.
-                log.exception("could not enqueue link publication %s", publication_id)
-
-    runtime.db.on_commit(link_publications.OWED_PUBLICATIONS, enqueue)
+    enqueue_after_commit(runtime.db, link_publications.OWED_PUBLICATIONS, tasks.publish)
 
 
 def publish_link(runtime: Runtime, publication_id: int) -> bool:
