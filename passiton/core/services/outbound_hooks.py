@@ -310,9 +310,12 @@ def due_deliveries(session: Session, now: datetime, limit: int = 500) -> list[in
     return list(
         session.scalars(
             select(HookDelivery.id)
+            .join(HookEndpoint, HookEndpoint.id == HookDelivery.endpoint_id)
             .where(
                 HookDelivery.status == HookDeliveryStatus.PENDING,
                 HookDelivery.next_attempt_at <= now,
+                # A paused endpoint's deliveries wait for it, not for the sweep.
+                HookEndpoint.active.is_(True),
             )
             .order_by(HookDelivery.next_attempt_at)
             .limit(limit)
