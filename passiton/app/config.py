@@ -12,6 +12,7 @@ from pathlib import Path
 from dotenv import dotenv_values
 
 DEFAULT_VAR = Path("var")
+DEFAULT_APP_URL = "http://127.0.0.1:8000"
 
 
 class ConfigError(Exception):
@@ -35,6 +36,8 @@ class Settings:
     max_body_bytes: int = 1_048_576
     trusted_proxies: int = 0
     """How many reverse proxies in front set X-Forwarded-*; 0 trusts none of those headers."""
+    app_url_given: bool = True
+    """False when PASSITON_APP_URL was not set and app_url is the built-in default."""
     hooks_allow_private: bool = False
     """Let merchants' webhooks go to loopback and private addresses (development only)."""
 
@@ -57,7 +60,7 @@ def load_settings(
         env.update({k: v for k, v in dotenv_values(path).items() if v is not None})
     env.update(os.environ if environ is None else environ)
     var_dir = Path(env.get("PASSITON_VAR_DIR", str(DEFAULT_VAR)))
-    app_url = env.get("PASSITON_APP_URL", "http://127.0.0.1:8000").rstrip("/")
+    app_url = env.get("PASSITON_APP_URL", DEFAULT_APP_URL).rstrip("/")
     if not app_url.startswith(("http://", "https://")):
         raise ConfigError("PASSITON_APP_URL must start with http:// or https://")
     template = env.get("SHOPIFY_ADMIN_URL_TEMPLATE", "https://{shop}")
@@ -72,6 +75,7 @@ def load_settings(
         database_url=env.get("PASSITON_DATABASE_URL", f"sqlite:///{var_dir / 'passiton.db'}"),
         queue_url=env.get("PASSITON_QUEUE_URL", f"sqlite:///{var_dir / 'queue.db'}"),
         app_url=app_url,
+        app_url_given=bool(env.get("PASSITON_APP_URL")),
         secret_key=env.get("PASSITON_SECRET_KEY") or _local_secret_key(var_dir),
         shopify_api_key=env.get("SHOPIFY_API_KEY") or None,
         shopify_api_secret=env.get("SHOPIFY_API_SECRET") or None,

@@ -54,9 +54,10 @@ def build_runtime(
         tasks=tasks,
         connectors=dict(connectors or {}),
     )
-    wire_shopify(runtime)
+    # Each platform's wiring is handed the parts it uses; none of it imports this module.
+    wire_shopify(settings, db, vault, runtime.connectors, directory)
+    runtime.tasks = install_woocommerce(runtime, huey, runtime.connectors, directory)
     if shopify_configured(settings):
-        install_link_publishing(runtime)
+        runtime.tasks = install_link_publishing(settings, db, vault, huey, runtime.tasks)
     install_outbound_hooks(runtime)
-    install_woocommerce(runtime)
     return runtime

@@ -86,16 +86,23 @@ def _encode(value: Any) -> Any:
     raise EventCodecError(f"cannot store a {type(value).__name__}")
 
 
-def _hints(kind: type[Any]) -> dict[str, Any]:
-    # The events module uses postponed annotations: resolve them against its own names.
-    return typing.get_type_hints(kind, vars(ev))
+_SHAPES: dict[type[Any], tuple[dict[str, Any], frozenset[str]]] = {}
+
+
+def _shape(kind: type[Any]) -> tuple[dict[str, Any], frozenset[str]]:
+    """A record's field types and names, resolved once per class: every delivery decodes them."""
+    shape = _SHAPES.get(kind)
+    if shape is None:
+        # The events module uses postponed annotations: resolve them against its own names.
+        hints = typing.get_type_hints(kind, vars(ev))
+        shape = _SHAPES[kind] = (hints, frozenset(f.name for f in dataclasses.fields(kind)))
+    return shape
 
 
 def _decode_record(kind: type[Any], raw: object) -> Any:
     if not isinstance(raw, dict):
         raise EventCodecError(f"{kind.__name__} is not an object")
-    hints = _hints(kind)
-    names = {f.name for f in dataclasses.fields(kind)}
+    hints, names = _shape(kind)
     if not set(raw) <= names:
         raise EventCodecError(f"{kind.__name__} has unknown fields")
     try:

@@ -42,7 +42,7 @@ class MerchantShop(Base):
 class LoginFailure(Base):
     """Failed logins as the previous release counted them; no longer written.
 
-    Logins are throttled by `app.login_throttle` now. The table stays while a previous release
+    Logins are throttled by `app.web.merchant.login_throttle` now. The table stays while a previous release
     may still serve next to this one (migrations are additive); a later migration drops it.
     """
 

@@ -1,17 +1,31 @@
-"""A shop's program settings: defaults, validation, and (de)serialisation for versioned storage."""
+"""A shop's program settings: defaults, validation, and (de)serialisation for versioned storage.
+
+`ProgramSettings` is the one description of the settings: the core validates with it and the
+merchant API's OpenAPI document is generated from its JSON Schema.
+"""
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
-from typing import Any, TypeVar
+from typing import Annotated, Any
+
+import annotated_types
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    WithJsonSchema,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
 
 from passiton.core.errors import InvalidSettings
-
-E = TypeVar("E", bound=StrEnum)
 
 
 class DiscountType(StrEnum):
@@ -29,6 +43,10 @@ DEFAULT_HOW_IT_WORKS = (
     "and once their order is past the return window you earn points. Turn your points "
     "into a discount code for yourself, or give them away as a gift code."
 )
+MAX_AMOUNT = Decimal("1000000")
+MAX_HOW_IT_WORKS = 5000
+HEX_COLOR = "^#[0-9a-fA-F]{6}$"
+_HEX_COLOR = re.compile(HEX_COLOR)
 
 
 @dataclass(frozen=True)
@@ -41,29 +59,152 @@ class FriendOfferSpec:
     expiry_days: int
 
 
-@dataclass(frozen=True)
-class ProgramSettings:
-    enabled: bool = True
-    friend_discount_type: DiscountType = DiscountType.PERCENT
-    friend_discount_value: Decimal = Decimal("15.00")
-    friend_min_subtotal: Decimal = Decimal("0.00")
-    friend_code_expiry_days: int = 30
-    reward_mode: RewardMode = RewardMode.PER_REFERRAL
-    reward_points: int = 1000
+# Each field's check runs before pydantic's own: its lax mode would take "30" as 30 and "yes" as
+# true, and these keep the messages merchants and API clients already see.
+def _refuse(message: str) -> PydanticCustomError:
+    return PydanticCustomError("invalid_setting", message)
+
+
+def _name(info: ValidationInfo) -> str:
+    return info.field_name or "value"
+
+
+def _whole_number(raw: Any, info: ValidationInfo) -> int:
+    name = _name(info)
+    # JSON has one number type: 30.0 is the whole number 30 to a JavaScript client.
+    if isinstance(raw, float) and raw.is_integer():
+        raw = int(raw)
+    if isinstance(raw, bool) or not isinstance(raw, int):
+        raise _refuse(f"{name} must be a whole number")
+    low, high = _bounds(name)
+    if not low <= raw <= high:
+        raise _refuse(f"{name} must be between {low} and {high}")
+    return raw
+
+
+def _bounds(name: str) -> tuple[int, int]:
+    """The bounds a whole-number setting declares in its `Field`, which its schema shows."""
+    metadata = ProgramSettings.model_fields[name].metadata
+    low = next(m.ge for m in metadata if isinstance(m, annotated_types.Ge))
+    high = next(m.le for m in metadata if isinstance(m, annotated_types.Le))
+    assert isinstance(low, int)
+    assert isinstance(high, int)
+    return low, high
+
+
+def _switch(raw: Any, info: ValidationInfo) -> bool:
+    if not isinstance(raw, bool):
+        raise _refuse(f"{_name(info)} must be true or false")
+    return raw
+
+
+def _choice(raw: Any, info: ValidationInfo) -> Any:
+    # The field's enum is read from the model, so one check serves every enum setting.
+    kind = ProgramSettings.model_fields[_name(info)].annotation
+    assert isinstance(kind, type)
+    assert issubclass(kind, StrEnum)
+    try:
+        return kind(raw)
+    except ValueError:
+        allowed = ", ".join(m.value for m in kind)
+        raise _refuse(f"{_name(info)} must be one of: {allowed}") from None
+
+
+def _amount(raw: Any, info: ValidationInfo) -> Decimal:
+    name = _name(info)
+    if isinstance(raw, bool) or not isinstance(raw, str | int | Decimal):
+        raise _refuse(f'{name} must be an amount such as "15" or "9.99"')
+    try:
+        value = Decimal(str(raw))
+    except InvalidOperation:
+        raise _refuse(f'{name} must be an amount such as "15"') from None
+    if not value.is_finite() or value < 0 or value > MAX_AMOUNT:
+        raise _refuse(f"{name} must be between 0 and {MAX_AMOUNT}")
+    if value != value.quantize(Decimal("0.01")):
+        raise _refuse(f"{name} may have at most two decimals")
+    return value.quantize(Decimal("0.01"))
+
+
+def _colour(raw: Any, info: ValidationInfo) -> str:
+    if not isinstance(raw, str) or not _HEX_COLOR.match(raw.strip()):
+        raise _refuse(f"{_name(info)} must be a colour such as #1f5199")
+    return raw.strip().lower()
+
+
+def _text(raw: Any, info: ValidationInfo) -> str:
+    name = _name(info)
+    if not isinstance(raw, str) or not raw.strip():
+        raise _refuse(f"{name} must be non-empty text")
+    if len(raw) > MAX_HOW_IT_WORKS:
+        raise _refuse(f"{name} must be at most {MAX_HOW_IT_WORKS} characters")
+    return raw.strip()
+
+
+Switch = Annotated[bool, BeforeValidator(_switch)]
+WholeNumber = BeforeValidator(_whole_number)
+Choice = BeforeValidator(_choice)
+# Amounts travel as decimal strings (a float would round); 0 to 1,000,000 with two decimals.
+Amount = Annotated[
+    Decimal,
+    BeforeValidator(_amount),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": r"^(\d{1,6}(\.\d{1,2})?|1000000(\.0{1,2})?)$",
+            "description": "Decimal amount from 0 to 1000000",
+        }
+    ),
+]
+
+
+class ProgramSettings(BaseModel):
+    """Program settings; a change accepts any subset of these fields."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", use_attribute_docstrings=True)
+
+    enabled: Switch = True
+    friend_discount_type: Annotated[DiscountType, Choice] = DiscountType.PERCENT
+    friend_discount_value: Annotated[
+        Amount,
+        Field(description="Greater than 0; at most 100 when friend_discount_type is percent"),
+    ] = Decimal("15.00")
+    friend_min_subtotal: Amount = Decimal("0.00")
+    friend_code_expiry_days: Annotated[int, Field(ge=0, le=3650), WholeNumber] = 30
+    reward_mode: Annotated[RewardMode, Choice] = RewardMode.PER_REFERRAL
+    reward_points: Annotated[int, Field(ge=1, le=1_000_000), WholeNumber] = 1000
     """Points per referral, or per currency unit of the friend's order (see reward_mode)."""
-    hold_days: int = 30
-    points_per_currency_unit: int = 100
+    hold_days: Annotated[int, Field(ge=0, le=365), WholeNumber] = 30
+    points_per_currency_unit: Annotated[int, Field(ge=1, le=1_000_000), WholeNumber] = 100
     """Redemption rate: this many points buy one unit of the store's currency."""
-    min_redemption_points: int = 500
-    gifts_enabled: bool = True
-    show_referrer_reward: bool = False
-    check_self_referral: bool = True
-    new_customers_only: bool = True
-    velocity_cap: int = 10
+    min_redemption_points: Annotated[int, Field(ge=1, le=100_000_000), WholeNumber] = 500
+    gifts_enabled: Switch = True
+    show_referrer_reward: Switch = False
+    check_self_referral: Switch = True
+    new_customers_only: Switch = True
+    velocity_cap: Annotated[int, Field(ge=0, le=10_000), WholeNumber] = 10
     """Most converted referrals one referrer may earn for in 30 days; 0 means no cap."""
-    how_it_works: str = DEFAULT_HOW_IT_WORKS
-    brand_color: str = "#1f5199"
+    how_it_works: Annotated[
+        str, BeforeValidator(_text), Field(json_schema_extra={"maxLength": MAX_HOW_IT_WORKS})
+    ] = DEFAULT_HOW_IT_WORKS
+    brand_color: Annotated[str, Field(pattern=HEX_COLOR), BeforeValidator(_colour)] = "#1f5199"
     """The store's colour on the friend's pages, as #rrggbb."""
+
+    @model_validator(mode="after")
+    def _consistent_discount(self) -> ProgramSettings:
+        value = self.friend_discount_value
+        if value <= 0:
+            raise PydanticCustomError(
+                "inconsistent_settings",
+                "friend_discount_value must be greater than 0",
+                {"field": "friend_discount_value"},
+            )
+        if self.friend_discount_type is DiscountType.PERCENT and value > 100:
+            raise PydanticCustomError(
+                "inconsistent_settings",
+                "friend_discount_value: a percentage must be at most 100",
+                {"field": "friend_discount_value"},
+            )
+        return self
 
     @property
     def friend_offer(self) -> FriendOfferSpec:
@@ -75,31 +216,8 @@ class ProgramSettings:
         )
 
     def to_json(self) -> dict[str, Any]:
-        out: dict[str, Any] = {}
-        for f in dataclasses.fields(self):
-            value = getattr(self, f.name)
-            out[f.name] = str(value) if isinstance(value, Decimal) else value
-        return out
-
-
-INT_BOUNDS: dict[str, tuple[int, int]] = {
-    "friend_code_expiry_days": (0, 3650),
-    "reward_points": (1, 1_000_000),
-    "hold_days": (0, 365),
-    "points_per_currency_unit": (1, 1_000_000),
-    "min_redemption_points": (1, 100_000_000),
-    "velocity_cap": (0, 10_000),
-}
-_BOOLS = {
-    "enabled",
-    "gifts_enabled",
-    "show_referrer_reward",
-    "check_self_referral",
-    "new_customers_only",
-}
-_FIELDS = {f.name for f in dataclasses.fields(ProgramSettings)}
-MAX_HOW_IT_WORKS = 5000
-_HEX_COLOR = re.compile(r"^#[0-9a-f]{6}$")
+        """The settings as stored and answered: money as decimal strings, enums as values."""
+        return self.model_dump(mode="json")
 
 
 def parse_settings(data: dict[str, Any], base: ProgramSettings | None = None) -> ProgramSettings:
@@ -107,88 +225,26 @@ def parse_settings(data: dict[str, Any], base: ProgramSettings | None = None) ->
     current = base or ProgramSettings()
     if not isinstance(data, dict):
         raise InvalidSettings("settings must be an object")
-    unknown = sorted(set(data) - _FIELDS)
-    if unknown:
-        raise InvalidSettings(f"unknown setting '{unknown[0]}'", field=unknown[0])
-    changes: dict[str, Any] = {}
-    for name, raw in data.items():
-        changes[name] = _parse_field(name, raw)
-    settings = dataclasses.replace(current, **changes)
-    _check_consistency(settings)
-    return settings
-
-
-def _parse_field(name: str, raw: Any) -> Any:
-    if name in _BOOLS:
-        if not isinstance(raw, bool):
-            raise InvalidSettings(f"{name} must be true or false", field=name)
-        return raw
-    if name in INT_BOUNDS:
-        low, high = INT_BOUNDS[name]
-        # JSON has one number type: 30.0 is the whole number 30 to a JavaScript client.
-        if isinstance(raw, float) and raw.is_integer():
-            raw = int(raw)
-        if isinstance(raw, bool) or not isinstance(raw, int):
-            raise InvalidSettings(f"{name} must be a whole number", field=name)
-        if not low <= raw <= high:
-            raise InvalidSettings(f"{name} must be between {low} and {high}", field=name)
-        return raw
-    if name == "friend_discount_type":
-        return _parse_enum(DiscountType, name, raw)
-    if name == "reward_mode":
-        return _parse_enum(RewardMode, name, raw)
-    if name in ("friend_discount_value", "friend_min_subtotal"):
-        return _parse_money(name, raw)
-    if name == "brand_color":
-        if not isinstance(raw, str) or not _HEX_COLOR.match(raw.strip().lower()):
-            raise InvalidSettings("brand_color must be a colour such as #1f5199", field=name)
-        return raw.strip().lower()
-    if name == "how_it_works":
-        if not isinstance(raw, str) or not raw.strip():
-            raise InvalidSettings("how_it_works must be non-empty text", field=name)
-        if len(raw) > MAX_HOW_IT_WORKS:
-            raise InvalidSettings(
-                f"how_it_works must be at most {MAX_HOW_IT_WORKS} characters", field=name
-            )
-        return raw.strip()
-    raise InvalidSettings(f"unknown setting '{name}'", field=name)  # pragma: no cover
-
-
-def _parse_enum(kind: type[E], name: str, raw: Any) -> E:
     try:
-        return kind(raw)
-    except ValueError:
-        allowed = ", ".join(m.value for m in kind)
-        raise InvalidSettings(f"{name} must be one of: {allowed}", field=name) from None
+        return ProgramSettings.model_validate({**current.model_dump(), **data})
+    except ValidationError as error:
+        raise _first_refusal(error, list(data)) from None
 
 
-def _parse_money(name: str, raw: Any) -> Decimal:
-    if isinstance(raw, bool) or not isinstance(raw, str | int | Decimal):
-        raise InvalidSettings(f'{name} must be an amount such as "15" or "9.99"', field=name)
-    try:
-        value = Decimal(str(raw))
-    except InvalidOperation:
-        raise InvalidSettings(f'{name} must be an amount such as "15"', field=name) from None
-    if not value.is_finite() or value < 0 or value > Decimal("1000000"):
-        raise InvalidSettings(f"{name} must be between 0 and 1000000", field=name)
-    if value != value.quantize(Decimal("0.01")):
-        raise InvalidSettings(f"{name} may have at most two decimals", field=name)
-    return value.quantize(Decimal("0.01"))
-
-
-def _check_consistency(settings: ProgramSettings) -> None:
-    value = settings.friend_discount_value
-    if value <= 0:
-        raise InvalidSettings(
-            "friend_discount_value must be greater than 0", field="friend_discount_value"
-        )
-    if settings.friend_discount_type is DiscountType.PERCENT and value > 100:
-        raise InvalidSettings(
-            "friend_discount_value: a percentage must be at most 100", field="friend_discount_value"
-        )
+def _first_refusal(error: ValidationError, order: list[str]) -> InvalidSettings:
+    """The refusal to answer: unknown names (alphabetically) first, then in the body's order."""
+    found = []
+    for detail in error.errors():
+        name = str(detail["loc"][0]) if detail["loc"] else detail.get("ctx", {}).get("field")
+        if detail["type"] == "extra_forbidden":
+            found.append(((0, name, 0), InvalidSettings(f"unknown setting '{name}'", field=name)))
+        else:
+            rank = order.index(name) if name in order else len(order)
+            found.append(((1, "", rank), InvalidSettings(detail["msg"], field=name)))
+    return min(found, key=lambda pair: pair[0])[1]
 
 
 def settings_from_json(data: dict[str, Any]) -> ProgramSettings:
     """Load stored settings; fields added since they were stored take their defaults."""
-    known = {k: v for k, v in data.items() if k in _FIELDS}
+    known = {k: v for k, v in data.items() if k in ProgramSettings.model_fields}
     return parse_settings(known, ProgramSettings())

@@ -8,6 +8,7 @@ from flask import Flask
 
 from passiton.app.factory import create_app
 from passiton.app.web.merchant.openapi import openapi_document
+from passiton.core.program_settings import ProgramSettings
 from tests.conftest import RuntimeFactory
 from tests.faces.scenario import shop_with_key
 
@@ -95,3 +96,38 @@ def test_openapi_document_is_served_and_resolves_its_references(app: Flask) -> N
     schemas = served["components"]["schemas"]
     for ref in re.findall(r"#/components/schemas/(\w+)", str(served)):
         assert ref in schemas
+
+
+def test_every_api_route_is_described_by_models(app: Flask) -> None:
+    document = openapi_document()
+    schemas = document["components"]["schemas"]
+    json_answers = {
+        (path, method): answer["content"]["application/json"]["schema"]
+        for path, item in document["paths"].items()
+        for method, operation in item.items()
+        for status, answer in operation["responses"].items()
+        if status.startswith("2") and "application/json" in answer["content"]
+    }
+    csv_routes = {("/api/exports/referrals.csv", "get"), ("/api/exports/ledger.csv", "get")}
+
+    assert set(json_answers) == _api_routes(app) - csv_routes
+    for schema in json_answers.values():
+        assert schema["$ref"].removeprefix("#/components/schemas/") in schemas
+    for item in document["paths"].values():
+        for method, operation in item.items():
+            if method in {"put", "post"}:
+                body = operation["requestBody"]["content"]["application/json"]["schema"]
+                assert body["$ref"].removeprefix("#/components/schemas/") in schemas
+
+
+def test_the_settings_body_is_the_cores_settings_schema() -> None:
+    document = openapi_document()
+    put = document["paths"]["/api/settings"]["put"]
+    body = put["requestBody"]["content"]["application/json"]["schema"]
+    name = body["$ref"].removeprefix("#/components/schemas/")
+
+    described = document["components"]["schemas"][name]["properties"]
+    declared = ProgramSettings.model_json_schema()["properties"]
+
+    assert described["hold_days"] == declared["hold_days"]
+    assert set(described) == set(declared)

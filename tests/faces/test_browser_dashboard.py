@@ -6,7 +6,7 @@ import re
 from datetime import UTC, datetime
 
 import pytest
-from playwright.sync_api import Browser, expect
+from playwright.sync_api import Browser, Page, expect
 
 from passiton.core.events import ShopFacts
 from passiton.core.services.shop_facts import apply_shop_facts
@@ -39,14 +39,17 @@ def test_dashboard_renders_stats_chart_and_tables(browser: Browser, live: LiveAp
     # Only Bob's order counts: Dave's waits for review, Carol has not ordered.
     expect(page.locator('[data-stat="conversion_rate"]')).to_have_text("33.3%")
     expect(page.locator('[data-stat="referred_revenue"]')).to_have_text("$80.00")
-    chart = page.locator("#chart svg")
-    expect(chart).to_be_visible()
-    expect(chart.locator("circle.point")).to_have_count(30)
-    expect(chart.locator("rect.bar")).to_have_count(30)
-    today = chart.locator("rect.bar").last
-    assert today.get_attribute("data-referrals") == "3"
-    assert float(today.get_attribute("height") or 0) > 0
-    assert chart.locator("circle.point").last.get_attribute("data-revenue") == "80.00"
+    plot = page.locator("#chart .chart-plot")
+    expect(plot.locator("canvas")).to_be_visible()
+    expect(plot).to_have_attribute(
+        "aria-label", "3 referrals and $80.00 referred revenue over 30 days"
+    )
+    assert _painted_pixels(page) > 0
+    rows = page.locator("#chart tbody tr")
+    expect(rows).to_have_count(30)
+    today = rows.last
+    expect(today.locator("[data-referrals]")).to_have_attribute("data-referrals", "3")
+    expect(today.locator("[data-revenue]")).to_have_text("$80.00")
     expect(page.locator("#top-referrers")).to_contain_text("Anna")
     expect(page.locator("#referrals tr")).to_have_count(3)
 
@@ -117,3 +120,19 @@ def test_new_api_key_is_shown_once_and_can_be_revoked(browser: Browser, live: Li
     page.reload()
     expect(page.locator("#keys")).not_to_contain_text(key)
     context.close()
+
+
+def _painted_pixels(page: Page) -> int:
+    """Non-transparent pixels on the chart's canvas: zero if uPlot drew nothing."""
+    return int(
+        page.evaluate(
+            """() => {
+              const canvas = document.querySelector('#chart canvas');
+              const context = canvas.getContext('2d');
+              const pixels = context.getImageData(0, 0, canvas.width, canvas.height).data;
+              let painted = 0;
+              for (let i = 3; i < pixels.length; i += 4) if (pixels[i] !== 0) painted += 1;
+              return painted;
+            }"""
+        )
+    )

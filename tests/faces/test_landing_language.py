@@ -93,3 +93,20 @@ def test_a_refused_claim_is_explained_in_the_shops_language(
     html = response.get_data(as_text=True)
     assert response.status_code == 422
     assert 'id="email-error">Bitte gib eine gültige E-Mail-Adresse ein.</p>' in html
+
+
+def test_a_german_shops_dead_ends_are_german_and_lead_to_the_store(
+    make_runtime: RuntimeFactory, sqlite_url: str
+) -> None:
+    client, shop, code = _shop(
+        make_runtime, sqlite_url, ShopFacts(name="Atelier Anna", currency="EUR", locale="de")
+    )
+
+    unknown = client.get("/r/NOPE-2222").get_data(as_text=True)
+    client.put("/api/settings", json={"enabled": False}, headers=shop.headers)
+    paused = client.get(f"/r/{code}").get_data(as_text=True)
+
+    assert "Dieser Empfehlungslink ist ungültig." in unknown
+    assert "Zu Atelier Anna" in unknown
+    assert "Das Empfehlungsprogramm von Atelier Anna ist im Moment pausiert." in paused
+    assert "Zu Atelier Anna" in paused

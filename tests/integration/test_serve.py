@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import psutil
 import requests
@@ -48,12 +49,13 @@ class Served:
 
 
 @contextmanager
-def serving(tmp_path: Path, *args: str) -> Iterator[Served]:
+def serving(tmp_path: Path, *args: str, **environ: str) -> Iterator[Served]:
     """`passiton serve ARGS` on a free port, answering /healthz; stopped with SIGTERM after."""
     port = free_port()
-    env = {**os.environ, "PASSITON_VAR_DIR": str(tmp_path / "var")}
-    env.pop("PASSITON_DATABASE_URL", None)
-    env.pop("PASSITON_QUEUE_URL", None)
+    env = {**os.environ, "PASSITON_VAR_DIR": str(tmp_path / "var"), **environ}
+    for name in ("PASSITON_DATABASE_URL", "PASSITON_QUEUE_URL", "PASSITON_APP_URL"):
+        if name not in environ:
+            env.pop(name, None)
     log = tmp_path / "serve.log"
     with log.open("wb") as sink:
         process = subprocess.Popen(
@@ -90,6 +92,29 @@ def test_serve_listens_reports_health_and_stops_its_worker(tmp_path: Path) -> No
     }
     assert f"Passiton listening on http://127.0.0.1:{served.port}" in served.output()
     assert not [c for c in children if c.is_running() and c.status() != psutil.STATUS_ZOMBIE]
+
+
+def test_without_an_app_url_links_and_callbacks_point_at_the_port_served(tmp_path: Path) -> None:
+    with serving(tmp_path, SHOPIFY_API_KEY="client-id", SHOPIFY_API_SECRET="s" * 32) as served:
+        install = requests.get(
+            f"{served.base}/shopify/install",
+            params={"shop": "anna.myshopify.com"},
+            allow_redirects=False,
+            timeout=5,
+        )
+    callback = parse_qs(urlsplit(install.headers["Location"]).query)["redirect_uri"]
+    assert callback == [f"{served.base}/shopify/callback"]
+    assert f"links point at {served.base})" in served.output()
+    assert "warning" not in served.output()
+
+
+def test_an_app_url_elsewhere_is_kept_and_named_at_start_up(tmp_path: Path) -> None:
+    with serving(tmp_path, PASSITON_APP_URL="https://refer.example.com") as served:
+        pass
+    assert (
+        f"warning: PASSITON_APP_URL is https://refer.example.com but this server listens on "
+        f"{served.base}" in served.output()
+    )
 
 
 def test_health_answers_while_many_more_slow_clients_than_threads_dribble_headers(

@@ -22,7 +22,7 @@ def resolving_to(*addresses: str):  # type: ignore[no-untyped-def]
         "192.168.1.10",
         "169.254.169.254",  # cloud metadata
         "100.64.0.1",  # carrier-grade NAT
-        "0.0.0.0",  # noqa: S104 - an address to refuse, not one to bind
+        "0.0.0.0",
         "::1",
         "fe80::1%eth0",
         "fd00::1",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import sys
 from datetime import UTC, datetime
@@ -15,6 +16,7 @@ from passiton.app import migrate
 from passiton.app.config import ConfigError, Settings, load_settings
 from passiton.app.platforms.woocommerce import woocommerce_store
 from passiton.app.runtime import build_runtime
+from passiton.app.serving.public_url import public_url, served_url
 from passiton.app.tasks.heartbeat import HeartbeatThread
 from passiton.app.tasks.jobs import WEBHOOK_RECHECK
 from passiton.app.web.merchant.api_keys import create_api_key
@@ -63,6 +65,12 @@ def serve(host: str, port: int, web_workers: int, task_workers: int, no_worker: 
 
     settings = _settings()
     migrate.upgrade(settings.database_url)
+    public = public_url(settings.app_url if settings.app_url_given else None, host, port)
+    # Both children read their settings from this environment: the links the web role writes
+    # and the ones the worker puts in e-mails and store calls must agree.
+    os.environ["PASSITON_APP_URL"] = public.url
+    if public.warning:
+        click.echo(f"warning: {public.warning}", err=True)
     # The web role runs in its own interpreter so gevent patches it before anything of the
     # app is imported (see passiton.app.serving.server); this process only supervises.
     children = [
@@ -88,7 +96,10 @@ def serve(host: str, port: int, web_workers: int, task_workers: int, no_worker: 
                 stop_signal=signal.SIGINT,
             )
         )
-    click.echo(f"Passiton listening on http://{host}:{port}  (health: /healthz)")
+    click.echo(
+        f"Passiton listening on {served_url(host, port)}  (health: /healthz; links point at "
+        f"{public.url})"
+    )
     status = Supervisor(children).run()
     if status:
         raise SystemExit(status)

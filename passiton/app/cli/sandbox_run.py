@@ -15,16 +15,16 @@ import click
 from flask import Flask
 
 from passiton.app import migrate
+from passiton.app.cli.sandbox_story.shopify_scenario import ShopifyScenario
+from passiton.app.cli.sandbox_story.storefront import app_transport
+from passiton.app.cli.sandbox_story.story import ScenarioFailed, Story
+from passiton.app.cli.sandbox_story.woocommerce_scenario import WooCommerceScenario
 from passiton.app.config import Settings
 from passiton.app.factory import create_app
 from passiton.app.runtime import Runtime, build_runtime
 from passiton.sandbox.faults import FaultSettings
 from passiton.sandbox.server import Sandbox
 from passiton.sandbox.shopify_oauth import ShopifyApp
-from passiton.sandbox.shopify_scenario import ShopifyScenario
-from passiton.sandbox.storefront import app_transport
-from passiton.sandbox.story import ScenarioFailed, Story
-from passiton.sandbox.woocommerce_scenario import WooCommerceScenario
 
 FAULT_RATE = 0.2
 STORIES: dict[str, type[Story[Any, Any]]] = {

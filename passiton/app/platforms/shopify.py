@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import time
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
@@ -17,11 +16,8 @@ from passiton.connectors.shopify.store import ShopifyStore
 from passiton.connectors.shopify.tokens import ShopifyCredentials, TokenEndpoint
 from passiton.connectors.shopify.webhooks import ShopifyWebhooks
 from passiton.core.models import Platform, Shop
-from passiton.core.ports import StorePort, StoreShop
+from passiton.core.ports import StoreDirectory, StorePort, StoreShop, WebhookConnector
 from passiton.core.services.shops import find_shop_id, install_shop
-
-if TYPE_CHECKING:
-    from passiton.app.runtime import Runtime
 
 
 class DatabaseShopLookup:
@@ -128,17 +124,22 @@ def shopify_configured(settings: Settings) -> bool:
     return bool(settings.shopify_api_key and settings.shopify_api_secret)
 
 
-def wire_shopify(runtime: Runtime) -> None:
+def wire_shopify(
+    settings: Settings,
+    db: Database,
+    vault: Vault,
+    connectors: dict[str, WebhookConnector],
+    stores: StoreDirectory,
+) -> None:
     """Add the Shopify webhook connector and store client when the app is configured."""
-    settings, db, vault = runtime.settings, runtime.db, runtime.vault
     if not shopify_configured(settings):
         return
-    runtime.connectors.setdefault(
+    connectors.setdefault(
         "shopify", ShopifyWebhooks(shopify_secrets(settings), DatabaseShopLookup(db))
     )
-    if isinstance(runtime.stores, PlatformStores):
+    if isinstance(stores, PlatformStores):
 
         def factory(shop: StoreShop) -> StorePort:
             return shopify_store(settings, db, vault, shop)
 
-        runtime.stores.add(Platform.SHOPIFY.value, factory)
+        stores.add(Platform.SHOPIFY.value, factory)

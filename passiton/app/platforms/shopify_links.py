@@ -10,43 +10,56 @@ customer) is recorded and not retried.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any
+from dataclasses import replace
 
 from huey import crontab
+from huey.api import Huey
 
+from passiton.app.config import Settings
+from passiton.app.database import Database
 from passiton.app.platforms.shopify import shopify_admin_client
 from passiton.app.tasks.after_commit import enqueue_after_commit
+from passiton.app.tasks.jobs import Tasks
+from passiton.app.vault import Vault
 from passiton.connectors.shopify.customer_links import write_referral_url
 from passiton.core.ports import StoreError
 from passiton.core.services import link_publications
 
-if TYPE_CHECKING:
-    from passiton.app.runtime import Runtime
-
 log = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True)
-class LinkTasks:
-    publish: Any
-    sweep: Any
+def install_link_publishing(
+    settings: Settings, db: Database, vault: Vault, huey: Huey, tasks: Tasks
+) -> Tasks:
+    """Register the publish task and its sweep, enqueue after each commit; returns all tasks."""
+
+    @huey.task(
+        name="publish_link",
+        retries=link_publications.MAX_ATTEMPTS,
+        retry_delay=30,
+        retry_backoff=2,
+    )
+    def publish(publication_id: int) -> bool:
+        return publish_link(settings, db, vault, publication_id)
+
+    @huey.periodic_task(crontab(minute="*/5"), name="sweep_links")
+    def sweep() -> None:
+        with db.transaction() as session:
+            owed = link_publications.owed_publications(session)
+        for publication_id in owed:
+            publish(publication_id)
+
+    enqueue_after_commit(db, link_publications.OWED_PUBLICATIONS, publish)
+    return replace(tasks, publish_link=publish, sweep_links=sweep)
 
 
-def install_link_publishing(runtime: Runtime) -> None:
-    tasks = _register(runtime)
-    runtime.tasks = replace(runtime.tasks, publish_link=tasks.publish, sweep_links=tasks.sweep)
-    enqueue_after_commit(runtime.db, link_publications.OWED_PUBLICATIONS, tasks.publish)
-
-
-def publish_link(runtime: Runtime, publication_id: int) -> bool:
+def publish_link(settings: Settings, db: Database, vault: Vault, publication_id: int) -> bool:
     """Write one owed link; True when the store has it. Raises a retryable StoreError."""
-    db, settings = runtime.db, runtime.settings
     with db.transaction() as session:
         owed = link_publications.owed_link(session, publication_id)
     if owed is None:
         return False
-    client = shopify_admin_client(settings, db, runtime.vault, owed.shop)
+    client = shopify_admin_client(settings, db, vault, owed.shop)
     url = f"{settings.app_url}/r/{owed.referral_code}"
     try:
         write_referral_url(client, owed.platform_customer_id, url)
@@ -67,25 +80,3 @@ def publish_link(runtime: Runtime, publication_id: int) -> bool:
         )
     )
     return True
-
-
-def _register(runtime: Runtime) -> LinkTasks:
-    huey, db = runtime.huey, runtime.db
-
-    @huey.task(
-        name="publish_link",
-        retries=link_publications.MAX_ATTEMPTS,
-        retry_delay=30,
-        retry_backoff=2,
-    )
-    def publish(publication_id: int) -> bool:
-        return publish_link(runtime, publication_id)
-
-    @huey.periodic_task(crontab(minute="*/5"), name="sweep_links")
-    def sweep() -> None:
-        with db.transaction() as session:
-            owed = link_publications.owed_publications(session)
-        for publication_id in owed:
-            publish(publication_id)
-
-    return LinkTasks(publish=publish, sweep=sweep)

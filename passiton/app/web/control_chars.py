@@ -8,6 +8,8 @@ reaching the database as an error.
 from __future__ import annotations
 
 ALLOWED = frozenset("\n\r\t")
+PATTERN = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"
+"""The same rule as a regular expression, for schemas: no control character but those three."""
 
 
 def has_control_chars(text: str) -> bool:

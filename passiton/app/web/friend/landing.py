@@ -8,25 +8,26 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from flask import Blueprint, current_app, redirect, render_template, request
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask.blueprints import BlueprintSetupState
 from flask.typing import ResponseReturnValue
-from flask_babel import format_number, format_percent, gettext, lazy_gettext
-from sqlalchemy import update
+from flask_babel import LazyString, format_number, format_percent, gettext, lazy_gettext
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from passiton.app.web.control_chars import has_control_chars
 from passiton.app.web.current import current_runtime
 from passiton.app.web.friend.brand import brand_for
-from passiton.app.web.friend.claim_rate_limit import ClaimLimiter, SlidingWindowLimiter
+from passiton.app.web.friend.claim_limit import KEY_PREFIX, ClaimLimit
 from passiton.app.web.friend.link_visits import record_visit
-from passiton.app.web.friend.shared_claim_limit import SharedSlidingWindowLimiter
-from passiton.app.web.friend.storefront_links import store_url_with_code
+from passiton.app.web.friend.storefront_links import store_home_url, store_url_with_code
 from passiton.app.web.http_errors import status_for
 from passiton.app.web.i18n import money, use_locale
+from passiton.app.web.rate_limit_storage import rate_limit_storage
 from passiton.app.web.refusals import refusal_text
+from passiton.core.codes import canonical, looks_like_code
 from passiton.core.errors import DomainError, OfferUnavailable, ProgramPaused, UnknownReferralCode
-from passiton.core.models import Customer, Shop
+from passiton.core.models import Customer, Platform, Shop, ShopStatus
 from passiton.core.program_settings import (
     DEFAULT_HOW_IT_WORKS,
     DiscountType,
@@ -39,6 +40,9 @@ from passiton.core.services.referral_links import ReferralLink, find_link
 bp = Blueprint("landing", __name__, template_folder="templates")
 MAX_EMAIL_FIELD = 320
 _LIMITER = "passiton.claim_limiter"
+TYPED_CODE_INVALID = lazy_gettext(
+    "Please type the code as it appears at the end of the link, for example 7K2Q-M9XA."
+)
 INVALID_LINK = lazy_gettext(
     "This referral link is not valid. Please check it with the person who sent it."
 )
@@ -47,15 +51,11 @@ INVALID_LINK = lazy_gettext(
 @bp.record_once
 def _install_limiter(state: BlueprintSetupState) -> None:
     settings = state.app.extensions["passiton"].settings
-    state.app.extensions[_LIMITER] = (
-        SharedSlidingWindowLimiter.from_url(settings.queue_url)
-        if settings.queue_on_redis
-        else SlidingWindowLimiter()
-    )
+    state.app.extensions[_LIMITER] = ClaimLimit(rate_limit_storage(settings, KEY_PREFIX))
 
 
-def _limiter() -> ClaimLimiter:
-    limiter: ClaimLimiter = current_app.extensions[_LIMITER]
+def _limiter() -> ClaimLimit:
+    limiter: ClaimLimit = current_app.extensions[_LIMITER]
     return limiter
 
 
@@ -102,14 +102,50 @@ def referrer_reward_text(settings: ProgramSettings, referrer_name: str | None) -
     return str(text)
 
 
-def _error_page(message: str, status: int, shop: Shop | None = None) -> ResponseReturnValue:
-    if shop is not None:
-        use_locale(shop.locale)
-    return render_template("landing_error.html", message=message, shop=shop), status
+def _error_page(message: LazyString, status: int, shop: Shop | None = None) -> ResponseReturnValue:
+    """A page that tells the friend what went wrong, in the store's language, and where to go."""
+    store = shop or (_the_only_store() if status == 404 else None)
+    if store is not None:
+        use_locale(store.locale)
+    return render_template(
+        "landing_error.html",
+        message=str(message),
+        shop=shop,
+        store=store,
+        store_url=store_home_url(store) if store else None,
+        ask_for_code=status in (400, 404),
+    ), status
+
+
+def _the_only_store() -> Shop | None:
+    """The store this Passiton serves, when it serves exactly one: where a lost friend can go.
+
+    With several stores an unknown code names none of them (and must not reveal which stores
+    run here), so the page only offers to type the code again.
+    """
+    with current_runtime().db.sessions() as session:
+        shops = session.scalars(
+            select(Shop)
+            .where(Shop.status == ShopStatus.ACTIVE, Shop.platform != Platform.FAKE)
+            .limit(2)
+        ).all()
+        if len(shops) != 1:
+            return None
+        session.expunge(shops[0])
+        return shops[0]
+
+
+@bp.get("/r")
+def enter_code() -> ResponseReturnValue:
+    """A code typed by hand (from a card, or a link that broke in a chat) opens its link."""
+    typed = request.args.get("code", "")
+    if has_control_chars(typed) or not looks_like_code(typed):
+        return _error_page(TYPED_CODE_INVALID, 400)
+    return redirect(url_for("landing.show", code=canonical(typed)), code=303)
 
 
 def _paused_page(shop: Shop) -> ResponseReturnValue:
-    message = gettext("%(shop)s's referral program is paused at the moment.", shop=shop.name)
+    message = lazy_gettext("%(shop)s's referral program is paused at the moment.", shop=shop.name)
     return _error_page(message, 409, shop)
 
 
@@ -138,18 +174,19 @@ def _offer_page(link: ReferralLink, refused: DomainError | None = None, email: s
 def show(code: str) -> ResponseReturnValue:
     with current_runtime().db.transaction() as session:
         link = find_link(session, code)
-        if link is None:
-            return _error_page(str(INVALID_LINK), 404)
-        if link.paused:
-            return _paused_page(link.shop)
-        session.execute(
-            update(Customer)
-            .where(Customer.id == link.referrer.id)
-            .values(link_visits=Customer.link_visits + 1)
-            .execution_options(synchronize_session=False)
-        )
-        record_visit(session, link.shop.id, datetime.now(UTC).date())
-        return _offer_page(link), 200
+        if link is not None:
+            if link.paused:
+                return _paused_page(link.shop)
+            session.execute(
+                update(Customer)
+                .where(Customer.id == link.referrer.id)
+                .values(link_visits=Customer.link_visits + 1)
+                .execution_options(synchronize_session=False)
+            )
+            record_visit(session, link.shop.id, datetime.now(UTC).date())
+            return _offer_page(link), 200
+    # Outside the transaction: on SQLite it holds the database, and the page reads it again.
+    return _error_page(INVALID_LINK, 404)
 
 
 @bp.get("/r/<code>/how-it-works")
@@ -157,24 +194,25 @@ def how_it_works(code: str) -> ResponseReturnValue:
     """The program explained to the friend who holds the link, not to the referrer."""
     with current_runtime().db.sessions() as session:
         link = find_link(session, code)
-        if link is None:
-            return _error_page(str(INVALID_LINK), 404)
-        use_locale(link.shop.locale)
-        name = link.referrer.first_name
-        return render_template(
-            "how_it_works.html",
-            shop=link.shop,
-            code=link.referrer.referral_code,
-            paragraphs=friend_paragraphs(link.settings),
-            settings=link.settings,
-            brand=brand_for(link.settings),
-            discount=friend_discount(link.settings, link.shop.currency),
-            min_subtotal=money(link.settings.friend_min_subtotal, link.shop.currency),
-            referrer_name=name or gettext("A friend"),
-            reward=referrer_reward_text(link.settings, name)
-            if link.settings.show_referrer_reward
-            else None,
-        ), 200
+        if link is not None:
+            use_locale(link.shop.locale)
+            name = link.referrer.first_name
+            return render_template(
+                "how_it_works.html",
+                shop=link.shop,
+                code=link.referrer.referral_code,
+                paragraphs=friend_paragraphs(link.settings),
+                settings=link.settings,
+                brand=brand_for(link.settings),
+                discount=friend_discount(link.settings, link.shop.currency),
+                min_subtotal=money(link.settings.friend_min_subtotal, link.shop.currency),
+                referrer_name=name or gettext("A friend"),
+                reward=referrer_reward_text(link.settings, name)
+                if link.settings.show_referrer_reward
+                else None,
+            ), 200
+    # Outside the session: on SQLite it holds the database, and the page reads it again.
+    return _error_page(INVALID_LINK, 404)
 
 
 def friend_paragraphs(settings: ProgramSettings) -> list[str]:
@@ -237,7 +275,7 @@ def _claim_refused(code: str, email: str, error: DomainError) -> ResponseReturnV
     with runtime.db.sessions() as session:
         link = find_link(session, code)
     if link is None or isinstance(error, UnknownReferralCode):
-        return _error_page(str(INVALID_LINK), 404)
+        return _error_page(INVALID_LINK, 404)
     if isinstance(error, ProgramPaused):
         return _paused_page(link.shop)
     if isinstance(error, OfferUnavailable):

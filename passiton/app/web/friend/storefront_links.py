@@ -16,3 +16,12 @@ def store_url_with_code(shop: Shop, code: str) -> str | None:
         # The companion plugin applies ?passiton_coupon=<code> to the cart.
         return f"{shop.domain.rstrip('/')}/?passiton_coupon={quote(code, safe='')}"
     return None
+
+
+def store_home_url(shop: Shop) -> str | None:
+    """The store's front page, for a friend with nothing else to follow; None for the fake."""
+    if shop.platform is Platform.SHOPIFY:
+        return f"https://{shop.domain}/"
+    if shop.platform is Platform.WOOCOMMERCE:
+        return f"{shop.domain.rstrip('/')}/"
+    return None

@@ -11,6 +11,7 @@ from flask import Blueprint, Response, g, jsonify
 from sqlalchemy import select
 
 from passiton.app.web.current import current_runtime
+from passiton.app.web.merchant.api_shapes import DataExports, DataExportView
 from passiton.app.web.merchant.auth import merchant_required
 from passiton.core.models import DataExport
 from passiton.core.services import reports
@@ -112,8 +113,9 @@ def data_exports() -> Response:
             .order_by(DataExport.id.desc())
             .limit(MAX_DATA_EXPORTS)
         ).all()
-        exports = [
-            {"id": r.id, "requested_at": r.requested_at.isoformat(), "data": r.payload}
-            for r in rows
-        ]
-    return jsonify({"exports": exports})
+        answer = DataExports(
+            exports=[
+                DataExportView(id=r.id, requested_at=r.requested_at, data=r.payload) for r in rows
+            ]
+        )
+    return jsonify(answer.to_json())

@@ -1,317 +1,178 @@
-"""The OpenAPI 3.1 description of the merchant API, served at /api/openapi.json."""
+"""The OpenAPI 3.1 description of the merchant API, served at /api/openapi.json.
+
+Every schema in it is generated from the pydantic models the views parse and answer with
+(`api_params`, `api_shapes`, the core's `ProgramSettings`); this module only adds the route
+facts: paths, methods, summaries, security and which errors an operation can answer.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Literal
 
 from flask import Blueprint, Response, jsonify
+from pydantic import BaseModel
+from pydantic.json_schema import JsonSchemaMode, models_json_schema
 
-from passiton.core.program_settings import INT_BOUNDS
+from passiton.app.web.control_chars import PATTERN as PLAIN
+from passiton.app.web.merchant import api_shapes as shapes
+from passiton.app.web.merchant.api_params import Paging, ReferralSearch, StatsPeriod
+from passiton.core.program_settings import ProgramSettings
+
+# Assembled here from pydantic's own schemas: spectree and flask-openapi3 answer invalid input in
+# their own error shape and bind to one app or a Flask subclass; apiflask describes marshmallow.
 
 bp = Blueprint("openapi", __name__)
 
+ERRORS = {
+    401: "No valid API key, session token or login",
+    404: "Not found in this shop",
+    409: "Refused in the current state",
+    422: "Invalid input; `field` names it",
+}
+CSV = {"description": "CSV file", "content": {"text/csv": {"schema": {"type": "string"}}}}
 
-def _ref(name: str) -> dict[str, str]:
-    return {"$ref": f"#/components/schemas/{name}"}
+
+@dataclass(frozen=True)
+class Operation:
+    """One route's facts; its shapes are models, so its schemas come from them."""
+
+    summary: str
+    answer: type[BaseModel] | Literal["csv"]
+    query: type[BaseModel] | None = None
+    body: type[BaseModel] | None = None
+    errors: tuple[int, ...] = ()
+    status: int = 200
+    public: bool = False
 
 
-def _bounded(name: str) -> dict[str, Any]:
-    """An integer setting with the bounds the settings validator enforces."""
-    low, high = INT_BOUNDS[name]
-    return {"type": "integer", "minimum": low, "maximum": high}
+OPERATIONS: dict[tuple[str, str], Operation] = {
+    ("/api/settings", "get"): Operation(
+        "Current program settings and their version", shapes.VersionedSettings
+    ),
+    ("/api/settings", "put"): Operation(
+        "Change settings; a change makes a new version for new referrals",
+        shapes.VersionedSettings,
+        body=ProgramSettings,
+        errors=(422,),
+    ),
+    ("/api/referrals", "get"): Operation(
+        "Referrals, newest first", shapes.ReferralPage, query=ReferralSearch, errors=(422,)
+    ),
+    ("/api/review", "get"): Operation(
+        "Referrals waiting for the merchant's decision", shapes.ReviewQueue
+    ),
+    ("/api/review/{referral_id}", "post"): Operation(
+        "Approve or reject a referral in review",
+        shapes.ReviewedReferral,
+        body=shapes.ReviewDecisionBody,
+        errors=(404, 409, 422),
+    ),
+    ("/api/ledger", "get"): Operation(
+        "Points ledger entries, newest first", shapes.LedgerPage, query=Paging, errors=(422,)
+    ),
+    ("/api/stats", "get"): Operation(
+        "Funnel, revenue, conversion, points, top referrers, daily series",
+        shapes.Stats,
+        query=StatsPeriod,
+        errors=(422,),
+    ),
+    ("/api/exports/referrals.csv", "get"): Operation("All referrals as CSV", "csv"),
+    ("/api/exports/ledger.csv", "get"): Operation("The whole ledger as CSV", "csv"),
+    ("/api/data-exports", "get"): Operation(
+        "Customer data gathered for privacy data requests, newest first", shapes.DataExports
+    ),
+    ("/api/keys", "get"): Operation("The shop's API keys (never their secrets)", shapes.ApiKeys),
+    ("/api/keys", "post"): Operation(
+        "Create a key; the secret is in this answer only",
+        shapes.CreatedApiKey,
+        body=shapes.NewApiKeyBody,
+        errors=(422,),
+        status=201,
+    ),
+    ("/api/keys/{key_id}", "delete"): Operation(
+        "Revoke a key", shapes.RevokedApiKey, errors=(404,)
+    ),
+    ("/api/openapi.json", "get"): Operation("This document", shapes.OpenApiDocument, public=True),
+}
+
+
+def _models() -> list[tuple[type[BaseModel], JsonSchemaMode]]:
+    """Every model the document names: bodies as clients send them, answers as we write them."""
+    found: list[tuple[type[BaseModel], JsonSchemaMode]] = [(shapes.Error, "serialization")]
+    for operation in OPERATIONS.values():
+        if operation.body is not None:
+            found.append((operation.body, "validation"))
+        if not isinstance(operation.answer, str):
+            found.append((operation.answer, "serialization"))
+    return found
+
+
+def _components() -> tuple[dict[Any, dict[str, Any]], dict[str, Any]]:
+    refs, defs = models_json_schema(_models(), ref_template="#/components/schemas/{model}")
+    schemas: dict[str, Any] = defs["$defs"]
+    # Every text the API takes refuses control characters (control_chars.py), settings included.
+    for prop in schemas[ProgramSettings.__name__]["properties"].values():
+        if prop.get("type") == "string" and "pattern" not in prop:
+            prop["pattern"] = PLAIN
+    return refs, schemas
 
 
 def _json(schema: dict[str, Any], description: str = "OK") -> dict[str, Any]:
     return {"description": description, "content": {"application/json": {"schema": schema}}}
 
 
-def _errors(*statuses: int) -> dict[str, Any]:
-    described = {
-        401: "No valid API key, session token or login",
-        404: "Not found in this shop",
-        409: "Refused in the current state",
-        422: "Invalid input; `field` names it",
-    }
-    return {str(s): _json(_ref("Error"), described[s]) for s in (401, *statuses)}
+def _parameters(path: str, query: type[BaseModel] | None) -> list[dict[str, Any]]:
+    found = [
+        {"name": name, "in": "path", "required": True, "schema": {"type": "integer"}}
+        for name in (part[1:-1] for part in path.split("/") if part.startswith("{"))
+    ]
+    if query is not None:
+        schema = query.model_json_schema()
+        for name, prop in schema["properties"].items():
+            described = {k: v for k, v in prop.items() if k not in ("title", "description")}
+            found.append(
+                {"name": name, "in": "query", "required": False, "schema": described}
+                | ({"description": prop["description"]} if "description" in prop else {})
+            )
+    return found
 
 
-def _query(name: str, schema: dict[str, Any], description: str) -> dict[str, Any]:
-    return {"name": name, "in": "query", "required": False, "schema": schema,
-            "description": description}  # fmt: skip
-
-
-PAGING = [
-    _query("page", {"type": "integer", "minimum": 1, "maximum": 1_000_000, "default": 1},
-           "Page, from 1"),
-    _query("per_page", {"type": "integer", "minimum": 1, "maximum": 100, "default": 25},
-           "Rows per page"),
-]  # fmt: skip
-MONEY = {"type": "string", "pattern": r"^-?\d+\.\d{2}$", "description": "Decimal amount"}
-NULLABLE_MONEY = {"type": ["string", "null"], "description": "Decimal amount"}
-STAMP = {"type": "string", "format": "date-time"}
-# Amounts the settings take: 0 to 1,000,000 with at most two decimals.
-SETTING_AMOUNT = {
-    "type": "string",
-    "pattern": r"^(\d{1,6}(\.\d{1,2})?|1000000(\.0{1,2})?)$",
-    "description": "Decimal amount from 0 to 1000000",
-}
-# Free text refuses control characters other than tab, newline and return (control_chars.py).
-PLAIN = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"
-NULLABLE_STAMP = {"type": ["string", "null"], "format": "date-time"}
-NULLABLE_TEXT = {"type": ["string", "null"]}
-SECURITY: list[dict[str, list[str]]] = [{"bearer": []}, {"session": []}]
-CSV = {"description": "CSV file", "content": {"text/csv": {"schema": {"type": "string"}}}}
-
-SCHEMAS: dict[str, Any] = {
-    "Error": {
-        "type": "object",
-        "required": ["error"],
-        "properties": {
-            "error": {
-                "type": "object",
-                "required": ["code", "message"],
-                "properties": {
-                    "code": {"type": "string"},
-                    "message": {"type": "string"},
-                    "field": {"type": "string"},
-                },
-            }
-        },
-    },
-    "Settings": {
-        "type": "object",
-        "description": "Program settings; PUT accepts any subset of these fields.",
-        "properties": {
-            "enabled": {"type": "boolean"},
-            "friend_discount_type": {"enum": ["percent", "fixed"]},
-            "friend_discount_value": {
-                **SETTING_AMOUNT,
-                "description": "Greater than 0; at most 100 when friend_discount_type is percent",
-            },
-            "friend_min_subtotal": SETTING_AMOUNT,
-            "friend_code_expiry_days": _bounded("friend_code_expiry_days"),
-            "reward_mode": {"enum": ["per_referral", "per_currency_unit"]},
-            "reward_points": _bounded("reward_points"),
-            "hold_days": _bounded("hold_days"),
-            "points_per_currency_unit": _bounded("points_per_currency_unit"),
-            "min_redemption_points": _bounded("min_redemption_points"),
-            "gifts_enabled": {"type": "boolean"},
-            "show_referrer_reward": {"type": "boolean"},
-            "check_self_referral": {"type": "boolean"},
-            "new_customers_only": {"type": "boolean"},
-            "velocity_cap": _bounded("velocity_cap"),
-            "how_it_works": {"type": "string", "maxLength": 5000, "pattern": PLAIN},
-            "brand_color": {"type": "string", "pattern": "^#[0-9a-fA-F]{6}$"},
-        },
-        "additionalProperties": False,
-    },
-    "VersionedSettings": {
-        "type": "object",
-        "required": ["version", "settings"],
-        "properties": {"version": {"type": "integer"}, "settings": _ref("Settings")},
-    },
-    "Referral": {
-        "type": "object",
-        "properties": {
-            "id": {"type": "integer"},
-            "status": {
-                "enum": ["offered", "pending", "approved", "reversed", "review", "rejected"]
-            },
-            "friend_email": NULLABLE_TEXT,
-            "order_id": NULLABLE_TEXT,
-            "order_subtotal": NULLABLE_MONEY,
-            "points_pending": {"type": "integer"},
-            "points_approved": {"type": "integer"},
-            "points_clawed_back": {"type": "integer"},
-            "review_reason": NULLABLE_TEXT,
-            "decision_note": NULLABLE_TEXT,
-            "in_review": {"type": "boolean"},
-            "settings_version": {"type": "integer"},
-            "created_at": STAMP,
-            "converted_at": NULLABLE_STAMP,
-            "approve_after": NULLABLE_STAMP,
-        },
-    },
-    "DataExport": {
-        "type": "object",
-        "properties": {
-            "id": {"type": "integer"},
-            "requested_at": {"type": "string", "format": "date-time"},
-            "data": {"type": "object", "description": "Everything held about the customer"},
-        },
-    },
-    "LedgerEntry": {
-        "type": "object",
-        "properties": {
-            "id": {"type": "integer"},
-            "kind": {"enum": ["earn", "adjust", "approve", "clawback", "redeem", "redeem_return"]},
-            "customer_id": {"type": "integer"},
-            "referral_code": {"type": "string"},
-            "email": NULLABLE_TEXT,
-            "referral_id": {"type": ["integer", "null"]},
-            "pending_delta": {"type": "integer"},
-            "available_delta": {"type": "integer"},
-            "created_at": STAMP,
-        },
-    },
-    "ApiKey": {
-        "type": "object",
-        "properties": {
-            "id": {"type": "integer"},
-            "name": {"type": "string"},
-            "prefix": {"type": "string"},
-            "created_at": STAMP,
-            "revoked_at": NULLABLE_STAMP,
-        },
-    },
-    "Stats": {
-        "type": "object",
-        "properties": {
-            "currency": {"type": "string"},
-            "funnel": {
-                "type": "object",
-                "properties": {
-                    k: {"type": "integer"}
-                    for k in (
-                        "link_visits",
-                        "claimed",
-                        "ordered",
-                        "converted",
-                        "pending",
-                        "approved",
-                        "in_review",
-                        "reversed",
-                        "rejected",
-                    )
-                },
-            },
-            "referred_revenue": MONEY,
-            "conversion_rate": {
-                "type": ["string", "null"],
-                "description": "(pending + approved) / claimed: refunded, cancelled, rejected "
-                "and in-review orders do not count",
-            },
-            "points": {
-                "type": "object",
-                "properties": {
-                    "pending": {"type": "integer"},
-                    "available": {"type": "integer"},
-                    "outstanding": {"type": "integer"},
-                    "outstanding_value": MONEY,
-                },
-            },
-            "top_referrers": {"type": "array", "items": {"type": "object"}},
-            "series": {
-                "type": "array",
-                "items": {
-                    "type": "object",
-                    "properties": {
-                        "day": {"type": "string", "format": "date"},
-                        "visits": {"type": "integer"},
-                        "referrals": {"type": "integer"},
-                        "revenue": MONEY,
-                    },
-                },
-            },
-        },
-    },
-}
-
-
-def _listing(key: str, item: str) -> dict[str, Any]:
-    return {
-        "type": "object",
-        "properties": {
-            "page": {"type": "integer"},
-            "per_page": {"type": "integer"},
-            "total": {"type": "integer"},
-            key: {"type": "array", "items": _ref(item)},
+def _operation(path: str, operation: Operation, refs: dict[Any, dict[str, Any]]) -> dict[str, Any]:
+    if isinstance(operation.answer, str):
+        answer = CSV
+    else:
+        described = "Created" if operation.status == 201 else "OK"
+        answer = _json(refs[(operation.answer, "serialization")], described)
+    error = refs[(shapes.Error, "serialization")]
+    statuses = operation.errors if operation.public else (401, *operation.errors)
+    document: dict[str, Any] = {
+        "summary": operation.summary,
+        "responses": {
+            str(operation.status): answer,
+            **{str(s): _json(error, ERRORS[s]) for s in statuses},
         },
     }
-
-
-PATHS: dict[str, Any] = {
-    "/api/settings": {
-        "get": {"summary": "Current program settings and their version",
-                "responses": {"200": _json(_ref("VersionedSettings")), **_errors()}},
-        "put": {"summary": "Change settings; a change makes a new version for new referrals",
-                "requestBody": {"required": True, "content": {"application/json": {
-                    "schema": _ref("Settings")}}},
-                "responses": {"200": _json(_ref("VersionedSettings")), **_errors(422)}},
-    },
-    "/api/referrals": {
-        "get": {"summary": "Referrals, newest first",
-                "parameters": [_query("q", {"type": "string", "maxLength": 200, "pattern": PLAIN},
-                                      "Friend e-mail or order id contains, or exact status"),
-                               *PAGING],
-                "responses": {"200": _json(_listing("referrals", "Referral")), **_errors(422)}},
-    },
-    "/api/review": {
-        "get": {"summary": "Referrals waiting for the merchant's decision",
-                "responses": {"200": _json({"type": "object", "properties": {
-                    "referrals": {"type": "array", "items": _ref("Referral")}}}),
-                    **_errors()}},
-    },
-    "/api/review/{referral_id}": {
-        "post": {"summary": "Approve or reject a referral in review",
-                 "parameters": [{"name": "referral_id", "in": "path", "required": True,
-                                 "schema": {"type": "integer"}}],
-                 "requestBody": {"required": True, "content": {"application/json": {"schema": {
-                     "type": "object", "required": ["decision"], "properties": {
-                         "decision": {"enum": ["approve", "reject"]},
-                         "reason": {"type": "string", "maxLength": 1000, "pattern": PLAIN}}}}}},
-                 "responses": {"200": _json({"type": "object", "properties": {
-                     "referral": _ref("Referral")}}), **_errors(404, 409, 422)}},
-    },
-    "/api/ledger": {
-        "get": {"summary": "Points ledger entries, newest first", "parameters": PAGING,
-                "responses": {"200": _json(_listing("entries", "LedgerEntry")), **_errors(422)}},
-    },
-    "/api/stats": {
-        "get": {"summary": "Funnel, revenue, conversion, points, top referrers, daily series",
-                "parameters": [_query("days", {"type": "integer", "minimum": 1, "maximum": 365,
-                                               "default": 30}, "Days in the series")],
-                "responses": {"200": _json(_ref("Stats")), **_errors(422)}},
-    },
-    "/api/exports/referrals.csv": {
-        "get": {"summary": "All referrals as CSV", "responses": {"200": CSV, **_errors()}},
-    },
-    "/api/exports/ledger.csv": {
-        "get": {"summary": "The whole ledger as CSV", "responses": {"200": CSV, **_errors()}},
-    },
-    "/api/data-exports": {
-        "get": {"summary": "Customer data gathered for privacy data requests, newest first",
-                "responses": {"200": _json({"type": "object", "properties": {
-                    "exports": {"type": "array", "items": _ref("DataExport")}}}), **_errors()}},
-    },
-    "/api/keys": {
-        "get": {"summary": "The shop's API keys (never their secrets)",
-                "responses": {"200": _json({"type": "object", "properties": {
-                    "keys": {"type": "array", "items": _ref("ApiKey")}}}), **_errors()}},
-        "post": {"summary": "Create a key; the secret is in this answer only",
-                 "requestBody": {"required": True, "content": {"application/json": {"schema": {
-                     "type": "object", "properties": {"name": {"type": "string", "pattern": PLAIN,
-                                                               "maxLength": 100}}}}}},
-                 "responses": {"201": _json({"type": "object", "properties": {
-                     "key": _ref("ApiKey"), "secret": {"type": "string"}}}, "Created"),
-                     **_errors(422)}},
-    },
-    "/api/keys/{key_id}": {
-        "delete": {"summary": "Revoke a key",
-                   "parameters": [{"name": "key_id", "in": "path", "required": True,
-                                   "schema": {"type": "integer"}}],
-                   "responses": {"200": _json({"type": "object", "properties": {
-                       "key": _ref("ApiKey")}}), **_errors(404)}},
-    },
-    "/api/openapi.json": {
-        "get": {"summary": "This document", "security": [],
-                "responses": {"200": _json({"type": "object"})}},
-    },
-}  # fmt: skip
+    parameters = _parameters(path, operation.query)
+    if parameters:
+        document["parameters"] = parameters
+    if operation.body is not None:
+        body_schema = refs[(operation.body, "validation")]
+        document["requestBody"] = {
+            "required": True,
+            "content": {"application/json": {"schema": body_schema}},
+        }
+    if operation.public:
+        document["security"] = []
+    return document
 
 
 def openapi_document() -> dict[str, Any]:
     """The whole OpenAPI 3.1 document."""
+    refs, schemas = _components()
+    paths: dict[str, dict[str, Any]] = {}
+    for (path, method), operation in OPERATIONS.items():
+        paths.setdefault(path, {})[method] = _operation(path, operation, refs)
     return {
         "openapi": "3.1.0",
         "info": {
@@ -320,7 +181,7 @@ def openapi_document() -> dict[str, Any]:
             "description": 'Answers are JSON; errors are {"error": {"code", "message", '
             '"field"}} with a 4xx. Money is a decimal string, points are integers.',
         },
-        "security": SECURITY,
+        "security": [{"bearer": []}, {"session": []}],
         "components": {
             "securitySchemes": {
                 "bearer": {
@@ -335,9 +196,9 @@ def openapi_document() -> dict[str, Any]:
                     "description": "A logged-in merchant; changes need X-CSRF-Token",
                 },
             },
-            "schemas": SCHEMAS,
+            "schemas": schemas,
         },
-        "paths": PATHS,
+        "paths": paths,
     }
 
 

@@ -17,7 +17,7 @@ import requests
 from flask import Flask
 from flask.testing import FlaskClient
 
-from passiton.sandbox.story import expect
+from passiton.app.cli.sandbox_story.story import expect
 from passiton.sandbox.webhook_sender import Transport
 
 

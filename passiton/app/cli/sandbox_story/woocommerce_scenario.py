@@ -11,10 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from passiton.sandbox import woocommerce_storefront as woo
-from passiton.sandbox.story import Referrer, ScenarioFailed, Story, expect
+from passiton.app.cli.sandbox_story import woocommerce_storefront as woo
+from passiton.app.cli.sandbox_story.story import Referrer, ScenarioFailed, Story, expect
+from passiton.app.cli.sandbox_story.woocommerce_storefront import CompanionPlugin
 from passiton.sandbox.woocommerce_store import WooBuyer, WooOrder
-from passiton.sandbox.woocommerce_storefront import CompanionPlugin
 
 MERCHANT = ("owner@anna-rings.example", "sandbox-password-1")
 ANNA = WooBuyer(12, "anna@example.com", "Anna", "1 Ring Road", "10115", "+49 30 1000")

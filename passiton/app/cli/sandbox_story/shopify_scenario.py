@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from passiton.sandbox import storefront
+from passiton.app.cli.sandbox_story import storefront
+from passiton.app.cli.sandbox_story.story import Referrer, Story, expect
 from passiton.sandbox.shopify_orders import Buyer, order_webhook_body, refund_webhook_body
-from passiton.sandbox.story import Referrer, Story, expect
 from passiton.sandbox.webhook_sender import WebhookSender
 
 SHOP = "anna-rings.myshopify.com"

@@ -21,8 +21,8 @@ from urllib.parse import parse_qs, urlsplit
 import requests
 from flask.testing import FlaskClient
 
-from passiton.sandbox.storefront import claim_target, path_of
-from passiton.sandbox.story import expect
+from passiton.app.cli.sandbox_story.storefront import claim_target, path_of
+from passiton.app.cli.sandbox_story.story import expect
 from passiton.sandbox.woocommerce_store import WooBuyer
 
 CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
