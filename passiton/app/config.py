@@ -62,6 +62,8 @@ class Settings:
     log_format: str = "text"
     """`text` (human-readable lines) or `json` (one JSON object per line)."""
     keep_days: KeepDays = field(default_factory=KeepDays)
+    hooks_allow_private: bool = False
+    """Let merchants' webhooks go to loopback and private addresses (development only)."""
 
     @property
     def queue_on_redis(self) -> bool:
@@ -98,6 +100,7 @@ def load_settings(
         keep_days=_keep_days(env),
         log_format=log_format,
         trusted_proxies=int(proxies),
+        hooks_allow_private=env.get("PASSITON_HOOKS_ALLOW_PRIVATE", "") == "1",
         database_url=env.get("PASSITON_DATABASE_URL", f"sqlite:///{var_dir / 'passiton.db'}"),
         queue_url=env.get("PASSITON_QUEUE_URL", f"sqlite:///{var_dir / 'queue.db'}"),
         app_url=app_url,

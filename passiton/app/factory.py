@@ -14,7 +14,7 @@ from passiton.app.web.friend import landing
 from passiton.app.web.http_errors import install_error_handlers
 from passiton.app.web.i18n import install_i18n
 from passiton.app.web.json_provider import BoundedJSONProvider
-from passiton.app.web.merchant import api
+from passiton.app.web.merchant import api, hook_pages
 from passiton.app.web.merchant import pages as merchant_pages
 from passiton.app.web.merchant.auth import install_merchant_auth
 from passiton.app.web.merchant.sessions import install_session_check
@@ -60,6 +60,7 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     app.register_blueprint(landing.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(merchant_pages.bp)
+    app.register_blueprint(hook_pages.bp)
     app.register_blueprint(widget_page.bp)
     register_woocommerce_routes(app)
     app.register_blueprint(woocommerce_privacy.bp)

@@ -9,7 +9,10 @@ from huey.api import Huey
 
 from passiton.app.config import Settings
 from passiton.app.database import Database
-from passiton.app.platforms.shopify import wire_shopify
+from passiton.app.outbound.sender import HookSender
+from passiton.app.outbound.wiring import install_outbound_hooks
+from passiton.app.platforms.shopify import shopify_configured, wire_shopify
+from passiton.app.platforms.shopify_links import install_link_publishing
 from passiton.app.platforms.woocommerce import install_woocommerce
 from passiton.app.stores import PlatformStores
 from passiton.app.tasks.jobs import Tasks, make_huey, register_tasks
@@ -27,6 +30,7 @@ class Runtime:
     huey: Huey
     tasks: Tasks
     connectors: dict[str, WebhookConnector] = field(default_factory=dict)
+    hook_sender: HookSender | None = None
 
     def close(self) -> None:
         self.db.dispose()
@@ -65,4 +69,7 @@ def build_runtime(
     # Each platform's wiring is handed the parts it uses; none of it imports this module.
     wire_shopify(settings, db, vault, runtime.connectors, directory)
     runtime.tasks = install_woocommerce(runtime, huey, runtime.connectors, directory)
+    if shopify_configured(settings):
+        runtime.tasks = install_link_publishing(settings, db, vault, huey, runtime.tasks)
+    install_outbound_hooks(runtime)
     return runtime

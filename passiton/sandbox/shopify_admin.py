@@ -17,7 +17,8 @@ from typing import Any
 
 from passiton.sandbox.clock import SandboxClock
 from passiton.sandbox.shopify_discounts import ShopifyDiscounts
-from passiton.sandbox.shopify_oauth import ShopifyApp, TokenAuthority
+from passiton.sandbox.shopify_metafields import CustomerMetafields
+from passiton.sandbox.shopify_oauth import SCOPES, ShopifyApp, TokenAuthority
 from passiton.sandbox.shopify_orders import Buyer, ShopifyOrder, order_node
 
 ORDERS_PAGE = 50
@@ -73,6 +74,11 @@ class ShopifyShop:
     webhooks: list[tuple[str, str]] = field(default_factory=list)
     bucket: Bucket = field(default_factory=Bucket)
     calls: Counter[str] = field(default_factory=Counter)
+    customers: CustomerMetafields = field(
+        default_factory=lambda: CustomerMetafields(scopes=set(SCOPES.split(",")))
+    )
+    """Customer records (made by their first order) with their metafields and the scopes the
+    app was granted (the merchant may have installed before write_customers was asked for)."""
 
 
 class ShopifyAdmin:
@@ -111,6 +117,7 @@ class ShopifyAdmin:
                     raise ValueError(f"the checkout refuses code {code}")
             order = ShopifyOrder(next(self._ids), buyer, subtotal, codes, self.clock.now())
             shop.orders[order.order_id] = order
+            shop.customers.customers.add(buyer.customer_id)
             return order
 
     def refund(self, domain: str, order_id: int, amount: Decimal) -> int:
@@ -142,6 +149,17 @@ class ShopifyAdmin:
                 shop.calls["THROTTLED"] += 1
                 error = {"message": "Throttled", "extensions": {"code": "THROTTLED"}}
                 return {"errors": [error], "extensions": extensions}
+            if root == "metafieldsSet" and "write_customers" not in shop.customers.scopes:
+                message = (
+                    "Access denied for metafieldsSet field. "
+                    "Required access: `write_customers` access scope."
+                )
+                error = {"message": message, "extensions": {"code": "ACCESS_DENIED"}}
+                return {
+                    "data": {"metafieldsSet": None},
+                    "errors": [error],
+                    "extensions": extensions,
+                }
             resolver = self._resolvers(shop).get(root)
             if resolver is None or not isinstance(variables, dict):
                 message = f"Field '{root}' doesn't exist on type 'QueryRoot'"
@@ -165,6 +183,7 @@ class ShopifyAdmin:
             "order": lambda v: _order(shop, v),
             "shop": lambda v: _shop(shop),
             "shopLocales": lambda v: _shop_locales(shop),
+            "metafieldsSet": shop.customers.metafields_set,
         }
 
 

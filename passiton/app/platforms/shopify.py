@@ -128,6 +128,10 @@ def install_with_credentials(
     return db.run(work)
 
 
+def shopify_configured(settings: Settings) -> bool:
+    return bool(settings.shopify_api_key and settings.shopify_api_secret)
+
+
 def wire_shopify(
     settings: Settings,
     db: Database,
@@ -136,7 +140,7 @@ def wire_shopify(
     stores: StoreDirectory,
 ) -> None:
     """Add the Shopify webhook connector and store client when the app is configured."""
-    if not (settings.shopify_api_key and settings.shopify_api_secret):
+    if not shopify_configured(settings):
         return
     connectors.setdefault(
         "shopify", ShopifyWebhooks(shopify_secrets(settings), DatabaseShopLookup(db))

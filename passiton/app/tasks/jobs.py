@@ -91,6 +91,12 @@ class Tasks:
     """Set by the WooCommerce wiring, which owns the key grant tasks."""
     revoke_woocommerce_key: Any = None
     sweep_woocommerce_grants: Any = None
+    send_hook: Any = None
+    """Set by the outbound webhook wiring: send one owed delivery to a merchant's endpoint."""
+    sweep_hooks: Any = None
+    publish_link: Any = None
+    """Set by the Shopify wiring: write a buyer's link to their customer metafield."""
+    sweep_links: Any = None
 
 
 def register_tasks(

@@ -16,7 +16,14 @@ from urllib.parse import urlencode
 import jwt
 
 # write_discounts implies read_discounts; write_app_proxy lets the app own its storefront proxy.
-SCOPES = ("read_orders", "read_customers", "write_discounts", "write_app_proxy", "read_locales")
+SCOPES = (
+    "read_orders",
+    "read_customers",
+    "write_customers",
+    "write_discounts",
+    "write_app_proxy",
+    "read_locales",
+)
 _SHOP_DOMAIN = re.compile(r"^[a-z0-9][a-z0-9-]{0,60}\.myshopify\.com$")
 SESSION_TOKEN_LEEWAY = 10
 """Seconds of clock skew allowed: App Bridge sends an `nbf` slightly in the future."""

@@ -148,6 +148,18 @@ query ShopLocales {
 }
 """
 
+# The buyer's referral link on their customer record, for the merchant's notification templates
+# (`{{ customer.metafields.passiton.referral_url }}`). Needs write_customers, and Shopify's
+# protected customer data approval for the app.
+CUSTOMER_REFERRAL_URL = """
+mutation CustomerReferralUrl($metafields: [MetafieldsSetInput!]!) {
+  metafieldsSet(metafields: $metafields) {
+    metafields { id }
+    userErrors { field code message }
+  }
+}
+"""
+
 ALL = {
     name: value
     for name, value in dict(globals()).items()

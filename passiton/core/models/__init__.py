@@ -15,6 +15,13 @@ from passiton.core.models.ledger import (
     RewardKind,
 )
 from passiton.core.models.orders import OrderRecord, OrderRefund
+from passiton.core.models.outbound_hooks import (
+    HookDelivery,
+    HookDeliveryStatus,
+    HookEndpoint,
+    LinkPublication,
+    LinkPublicationStatus,
+)
 from passiton.core.models.privacy import DataExport, EmailKeyCollision, Redaction
 from passiton.core.models.referrals import Customer, LinkVisitDay, Referral, ReferralStatus
 from passiton.core.models.shops import ApiKey, Platform, ProgramSettingsVersion, Shop, ShopStatus
@@ -29,7 +36,12 @@ __all__ = [
     "FriendCode",
     "FriendCodeStatus",
     "FriendOffer",
+    "HookDelivery",
+    "HookDeliveryStatus",
+    "HookEndpoint",
     "LedgerEntry",
+    "LinkPublication",
+    "LinkPublicationStatus",
     "LinkVisitDay",
     "Money",
     "OrderRecord",

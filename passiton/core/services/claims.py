@@ -26,6 +26,7 @@ from passiton.core.models import (
 )
 from passiton.core.services.friend_pool import LOW_WATER
 from passiton.core.services.friend_referrals import insert_referral, referral_of_friend
+from passiton.core.services.outbound_hooks import friend_claimed
 from passiton.core.services.redactions import was_redacted
 from passiton.core.services.referral_links import ReferralLink, find_link
 
@@ -120,6 +121,7 @@ def claim_on_link(session: Session, link: ReferralLink, email: str) -> Claim:
     if taken.rowcount != 1:  # type: ignore[attr-defined]
         # Locked above, so only a bug gets here; raising rolls the referral back with it.
         raise OfferUnavailable("the offer is being prepared; please try again in a minute")
+    friend_claimed(session, referral_id, link.referrer.id, link.shop.id)
     left = session.scalar(_READY_UP_TO_LOW_WATER, shop) or 0
     return Claim(code=code.code, referral_id=referral_id, new=True, pool_low=left < LOW_WATER)
 
