@@ -158,3 +158,12 @@ def _skip_status(session: Session, message: EmailMessage) -> MessageStatus | Non
     ):
         return None
     return MessageStatus.SUPPRESSED
+
+
+def next_attempt_of(session: Session, message_id: int) -> datetime | None:
+    """When a queued message is next due; None once it is no longer queued."""
+    return session.scalar(
+        select(EmailMessage.next_attempt_at).where(
+            EmailMessage.id == message_id, EmailMessage.status == MessageStatus.QUEUED
+        )
+    )
