@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from email.message import EmailMessage as MimeMessage
 from email.utils import format_datetime, formataddr, parseaddr
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -12,7 +13,7 @@ from passiton.app.config import Settings
 from passiton.app.mail.render import Frame, MailRenderer, Rendered, choose_locale
 from passiton.app.mail.unsubscribe_tokens import UnsubscribeTokens
 from passiton.app.storefront_links import store_url_with_code
-from passiton.core.models import EmailMessage, Shop, utcnow
+from passiton.core.models import Customer, EmailMessage, Shop, utcnow
 from passiton.core.services.mail_delivery import mail_settings_of
 from passiton.core.services.mail_suppression import address_digest
 from passiton.core.services.shops import current_settings
@@ -49,7 +50,7 @@ class MessageComposer:
             unsubscribe_url=self.unsubscribe_url(session, message),
         )
         locale = choose_locale(message.locale, shop.locale)
-        return self.renderer.render(message.kind, message.context, frame, locale)
+        return self.renderer.render(message.kind, _with_names(session, message), frame, locale)
 
     def compose(self, session: Session, message: EmailMessage) -> MimeMessage:
         """The MIME message, with the same Message-ID on every attempt."""
@@ -77,3 +78,13 @@ class MessageComposer:
         # After the parts: setting the content replaces every Content-* header.
         mime["Content-Language"] = rendered.language
         return mime
+
+
+def _with_names(session: Session, message: EmailMessage) -> dict[str, Any]:
+    """The context with the people it names by id looked up (None once they are redacted)."""
+    context = dict(message.context)
+    referrer_id = context.get("referrer_id")
+    if isinstance(referrer_id, int):
+        referrer = session.get(Customer, referrer_id)
+        context["referrer_name"] = referrer.first_name if referrer is not None else None
+    return context

@@ -54,8 +54,9 @@ class EmailMessage(Base):
     """One message owed to one person, written in the transaction of the event that causes it.
 
     `idem_key` (event + recipient + kind) is unique per shop: a replayed event writes nothing.
-    The row holds what the template needs (`context`), never a rendered body: the text is made
-    in the recipient's language when it is sent, and again for the merchant's preview.
+    The row holds what the template needs (`context`: ids and amounts, no one's name or
+    address), never a rendered body: the text is made in the recipient's language when it is
+    sent, and again for the merchant's preview. A redaction deletes the person's messages.
     """
 
     __tablename__ = "email_messages"
@@ -64,12 +65,16 @@ class EmailMessage(Base):
         # The sender's and the sweep's question: which unsent messages are due?
         Index("ix_email_messages_due", "status", "next_attempt_at"),
         Index("ix_email_messages_shop_id_id", "shop_id", "id"),
+        Index("ix_email_messages_recipient", "shop_id", "recipient_digest"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     shop_id: Mapped[int] = mapped_column(ForeignKey("shops.id", ondelete="CASCADE"))
     kind: Mapped[MessageKind] = mapped_column(stored_enum(MessageKind))
     recipient: Mapped[str] = mapped_column(String(320))
+    recipient_digest: Mapped[str] = mapped_column(String(64))
+    """The keyed hash of the recipient's mailbox (`mail_suppression.address_digest`): how the
+    suppression list and a redaction find the person's messages."""
     locale: Mapped[str | None] = mapped_column(String(35), default=None)
     """The recipient's own language when known; the shop's is used otherwise."""
     context: Mapped[dict[str, Any]] = mapped_column(JSON)

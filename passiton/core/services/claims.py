@@ -154,7 +154,9 @@ def friend_code_context(link: ReferralLink, code: str, created_at: datetime) -> 
     expires = created_at + timedelta(days=offer.expiry_days) if offer.expiry_days else None
     context: dict[str, Any] = {
         "code": code,
-        "referrer_name": link.referrer.first_name,
+        # The referrer's id, not their name: the name is read when the message is written,
+        # so a referrer's redaction leaves none in the outbox.
+        "referrer_id": link.referrer.id,
         "discount_type": offer.discount_type.value,
         "discount_value": str(offer.value),
         "min_subtotal": str(offer.min_subtotal),

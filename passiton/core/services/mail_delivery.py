@@ -21,7 +21,7 @@ from passiton.core.models import (
     MessageStatus,
     SuppressionReason,
 )
-from passiton.core.services.mail_suppression import suppression_of
+from passiton.core.services.mail_suppression import digest_suppression
 
 LEASE = timedelta(minutes=5)
 """How long a claimed message is its sender's; longer than any SMTP exchange's timeouts."""
@@ -148,7 +148,7 @@ def _skip_status(session: Session, message: EmailMessage) -> MessageStatus | Non
     settings = mail_settings_of(session, message.shop_id)
     if message.kind is not MessageKind.TEST and message.kind.value in settings.disabled_kinds:
         return MessageStatus.CANCELLED
-    reason = suppression_of(session, message.shop_id, message.recipient)
+    reason = digest_suppression(session, message.shop_id, message.recipient_digest)
     if reason is None:
         return None
     if (

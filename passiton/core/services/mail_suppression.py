@@ -40,9 +40,13 @@ def suppress(session: Session, shop_id: int, address: str, reason: SuppressionRe
 
 def suppression_of(session: Session, shop_id: int, address: str) -> SuppressionReason | None:
     """Why the shop must not write to `address`, or None when it may."""
+    return digest_suppression(session, shop_id, address_digest(session, shop_id, address))
+
+
+def digest_suppression(session: Session, shop_id: int, digest: str) -> SuppressionReason | None:
+    """Why the shop must not write to the mailbox with this digest, or None when it may."""
     return session.scalar(
         select(EmailSuppression.reason).where(
-            EmailSuppression.shop_id == shop_id,
-            EmailSuppression.digest == address_digest(session, shop_id, address),
+            EmailSuppression.shop_id == shop_id, EmailSuppression.digest == digest
         )
     )

@@ -12,12 +12,15 @@ import uuid
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from passiton.core.errors import InvalidEmail
 from passiton.core.identity import email_key, is_plausible_email
 from passiton.core.models import EmailMessage, MessageKind, MessageStatus, utcnow
 from passiton.core.services.inserts import DIALECTS, insert_unless_present
+from passiton.core.services.mail_suppression import address_digest
+from passiton.core.suppression import Identifier, hasher_of
 
 _INSERT = {
     dialect: insert_unless_present(
@@ -62,6 +65,7 @@ def queue_message(
             "shop_id": shop_id,
             "kind": kind,
             "recipient": address,
+            "recipient_digest": address_digest(session, shop_id, address),
             "locale": locale,
             "context": context,
             "idem_key": idempotency_key(event_key, address, kind),
@@ -77,3 +81,17 @@ def queue_message(
     if message_id is None:
         return None
     return session.get_one(EmailMessage, message_id)
+
+
+def forget_messages(session: Session, shop_id: int, keys: set[str]) -> int:
+    """Delete the messages to these mailboxes (a redaction): sent, owed or failed alike."""
+    if not keys:
+        return 0
+    hasher = hasher_of(session)
+    digests = {hasher.digest(shop_id, Identifier.EMAIL_KEY, key) for key in keys}
+    result = session.execute(
+        delete(EmailMessage)
+        .where(EmailMessage.shop_id == shop_id, EmailMessage.recipient_digest.in_(digests))
+        .execution_options(synchronize_session=False)
+    )
+    return int(result.rowcount)  # type: ignore[attr-defined]

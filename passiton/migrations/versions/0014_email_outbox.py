@@ -31,6 +31,7 @@ def upgrade() -> None:
         sa.Column("shop_id", sa.Integer(), nullable=False),
         sa.Column("kind", sa.String(length=32), nullable=False),
         sa.Column("recipient", sa.String(length=320), nullable=False),
+        sa.Column("recipient_digest", sa.String(length=64), nullable=False),
         sa.Column("locale", sa.String(length=35), nullable=True),
         sa.Column("context", sa.JSON(), nullable=False),
         sa.Column("idem_key", sa.String(length=64), nullable=False),
@@ -56,6 +57,9 @@ def upgrade() -> None:
     )
     op.create_index("ix_email_messages_due", "email_messages", ["status", "next_attempt_at"])
     op.create_index("ix_email_messages_shop_id_id", "email_messages", ["shop_id", "id"])
+    op.create_index(
+        "ix_email_messages_recipient", "email_messages", ["shop_id", "recipient_digest"]
+    )
     op.create_table(
         "mail_settings",
         sa.Column("shop_id", sa.Integer(), nullable=False),
@@ -94,6 +98,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_table("email_suppressions")
     op.drop_table("mail_settings")
+    op.drop_index("ix_email_messages_recipient", table_name="email_messages")
     op.drop_index("ix_email_messages_shop_id_id", table_name="email_messages")
     op.drop_index("ix_email_messages_due", table_name="email_messages")
     op.drop_table("email_messages")
