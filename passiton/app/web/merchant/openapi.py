@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import Blueprint, Response, jsonify
 
+from passiton.app.web.merchant import api_emails
 from passiton.core.program_settings import INT_BOUNDS
 
 bp = Blueprint("openapi", __name__)
@@ -154,6 +155,7 @@ SCHEMAS: dict[str, Any] = {
             "created_at": STAMP,
         },
     },
+    "Email": api_emails.EMAIL,
     "ApiKey": {
         "type": "object",
         "properties": {
@@ -302,6 +304,19 @@ PATHS: dict[str, Any] = {
                                    "schema": {"type": "integer"}}],
                    "responses": {"200": _json({"type": "object", "properties": {
                        "key": _ref("ApiKey")}}), **_errors(404)}},
+    },
+    "/api/emails": {
+        "get": {"summary": "The shop's e-mails (sent, owed, failed), newest first",
+                "parameters": PAGING,
+                "responses": {"200": _json(_listing("emails", "Email")), **_errors(422)}},
+    },
+    "/api/emails/{email_id}/preview": {
+        "get": {"summary": "An e-mail rendered as its recipient reads it: subject, text, HTML",
+                "parameters": [{"name": "email_id", "in": "path", "required": True,
+                                "schema": {"type": "integer"}}],
+                "responses": {"200": _json({"type": "object", "properties": {
+                    "subject": {"type": "string"}, "text": {"type": "string"},
+                    "html": {"type": "string"}}}), **_errors(404)}},
     },
     "/api/openapi.json": {
         "get": {"summary": "This document", "security": [],

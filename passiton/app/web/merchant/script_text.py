@@ -39,8 +39,11 @@ SCRIPT_WORDS = (
     lazy_gettext("Key revoked."),
     lazy_gettext("Revoke"),
     lazy_gettext("%(referrals)s referrals and %(revenue)s referred revenue over %(days)s days"),
+    lazy_gettext("No e-mails yet."),
+    lazy_gettext("Preview"),
+    lazy_gettext("Preview of the e-mail to %(to)s"),
 )
-# Referral statuses and ledger kinds, keyed by the API's values.
+# Referral statuses, ledger kinds, e-mail statuses and kinds, keyed by the API's values.
 VALUE_WORDS = {
     "offered": lazy_gettext("offered"),
     "pending": lazy_gettext("pending"),
@@ -54,6 +57,14 @@ VALUE_WORDS = {
     "redeem": lazy_gettext("redeemed"),
     "redeem_return": lazy_gettext("returned"),
     "adjust": lazy_gettext("adjusted"),
+    "queued": lazy_gettext("queued"),
+    "sending": lazy_gettext("sending"),
+    "sent": lazy_gettext("sent"),
+    "failed": lazy_gettext("failed"),
+    "suppressed": lazy_gettext("not sent: unsubscribed"),
+    "cancelled": lazy_gettext("not sent: switched off"),
+    "friend_code": lazy_gettext("friend's code"),
+    "test": lazy_gettext("test"),
 }
 
 
