@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Browser, expect
 
+from passiton.core.models import Shop
 from tests.faces.live_server import LiveApp, new_context
 from tests.faces.scenario import claim, referrer, shop_with_key
 
@@ -34,3 +35,28 @@ def test_emails_page_lists_messages_and_previews_one(browser: Browser, live: Liv
     frame = page.frame_locator("#preview-html")
     expect(frame.locator("p.code")).to_have_text(code)
     assert page.locator("#preview-html").get_attribute("sandbox") == ""
+
+
+def test_mail_settings_save_and_send_me_a_test(browser: Browser, live: LiveApp) -> None:
+    shop = shop_with_key(live.runtime, "ring-shop.test", name="Ring Shop")
+    with live.runtime.db.transaction() as session:
+        session.get_one(Shop, shop.shop_id).contact_email = "owner@ring-shop.example"
+    context = new_context(browser)
+    context.add_cookies([live.login_cookie(shop.shop_id)])  # type: ignore[list-item]
+    page = context.new_page()
+    page.goto(f"{live.url}/emails")
+    expect(page.get_by_label("A reminder")).to_be_checked()
+
+    page.get_by_label("Sender name").fill("Ring Shop Team")
+    page.get_by_label("A reminder").uncheck()
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator("#toast")).to_have_text("Mail settings saved.")
+    page.get_by_role("button", name="Send me a test").click()
+
+    expect(page.locator("#toast")).to_have_text("Test message sent to owner@ring-shop.example.")
+    expect(page.locator("#emails tr").first).to_contain_text("owner@ring-shop.example")
+    expect(page.locator("#emails tr").first).to_contain_text("sent")
+    page.reload()
+    expect(page.get_by_label("Sender name")).to_have_value("Ring Shop Team")
+    expect(page.get_by_label("A reminder")).not_to_be_checked()
+    expect(page.get_by_label("The friend's code")).to_be_checked()

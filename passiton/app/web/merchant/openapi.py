@@ -156,6 +156,7 @@ SCHEMAS: dict[str, Any] = {
         },
     },
     "Email": api_emails.EMAIL,
+    "MailSettings": api_emails.MAIL_SETTINGS,
     "ApiKey": {
         "type": "object",
         "properties": {
@@ -317,6 +318,21 @@ PATHS: dict[str, Any] = {
                 "responses": {"200": _json({"type": "object", "properties": {
                     "subject": {"type": "string"}, "text": {"type": "string"},
                     "html": {"type": "string"}}}), **_errors(404)}},
+    },
+    "/api/mail-settings": {
+        "get": {"summary": "The shop's mail settings",
+                "responses": {"200": _json({"type": "object", "properties": {
+                    "settings": _ref("MailSettings")}}), **_errors()}},
+        "put": {"summary": "Change the shop's mail settings (any subset of the fields)",
+                "requestBody": {"required": True, "content": {"application/json": {
+                    "schema": _ref("MailSettings")}}},
+                "responses": {"200": _json({"type": "object", "properties": {
+                    "settings": _ref("MailSettings")}}), **_errors(422)}},
+    },
+    "/api/mail-settings/test": {
+        "post": {"summary": "Send the test message to the shop's own reply-to or contact e-mail",
+                 "responses": {"202": _json({"type": "object", "properties": {
+                     "email": _ref("Email")}}, "Queued"), **_errors(409)}},
     },
     "/api/openapi.json": {
         "get": {"summary": "This document", "security": [],

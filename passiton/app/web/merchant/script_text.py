@@ -42,6 +42,8 @@ SCRIPT_WORDS = (
     lazy_gettext("No e-mails yet."),
     lazy_gettext("Preview"),
     lazy_gettext("Preview of the e-mail to %(to)s"),
+    lazy_gettext("Mail settings saved."),
+    lazy_gettext("Test message sent to %(to)s."),
 )
 # Referral statuses, ledger kinds, e-mail statuses and kinds, keyed by the API's values.
 VALUE_WORDS = {

@@ -1,5 +1,5 @@
 // The E-mails page: the shop's messages, newest first, and a preview of the chosen one.
-import { api, count, el, say, toast } from "./admin_api.js";
+import { api, clearFieldErrors, count, el, say, showFieldError, toast } from "./admin_api.js";
 
 const PER_PAGE = 20;
 let page = 1;
@@ -52,4 +52,41 @@ async function load() {
   pager(document.getElementById("emails-pager"), data.page, data.total);
 }
 
+async function loadSettings() {
+  const { ok, data } = await api("/api/mail-settings");
+  if (!ok) return toast(data.error?.message ?? say("Something went wrong."));
+  const form = document.getElementById("mail-settings");
+  const settings = data.settings;
+  form.elements.sender_name.value = settings.sender_name;
+  form.elements.reply_to.value = settings.reply_to;
+  for (const box of form.querySelectorAll('input[name="kind"]')) box.checked = !settings.disabled_kinds.includes(box.value);
+  form.elements.invitations_transactional.checked = settings.invitations_transactional;
+}
+
+async function saveSettings(event) {
+  event.preventDefault();
+  const form = event.target;
+  clearFieldErrors(form);
+  const body = {
+    sender_name: form.elements.sender_name.value,
+    reply_to: form.elements.reply_to.value,
+    disabled_kinds: [...form.querySelectorAll('input[name="kind"]')].filter((b) => !b.checked).map((b) => b.value),
+    invitations_transactional: form.elements.invitations_transactional.checked,
+  };
+  const { ok, data } = await api("/api/mail-settings", { method: "PUT", body });
+  if (ok) return toast(say("Mail settings saved."));
+  if (!(data.error?.field && showFieldError(data.error.field, data.error.message))) toast(data.error?.message ?? say("Something went wrong."));
+}
+
+async function sendTest() {
+  const { ok, data } = await api("/api/mail-settings/test", { method: "POST" });
+  if (!ok) return toast(data.error?.message ?? say("Something went wrong."));
+  toast(say("Test message sent to %(to)s.", { to: data.email.recipient }));
+  page = 1;
+  load();
+}
+
+document.getElementById("mail-settings").addEventListener("submit", saveSettings);
+document.getElementById("send-test").addEventListener("click", sendTest);
+loadSettings();
 load();
