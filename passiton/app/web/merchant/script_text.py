@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from flask_babel import force_locale, lazy_gettext
 
-from passiton.app.web.i18n import DEFAULT_LOCALE
+from passiton.app.locales import DEFAULT_LOCALE
 
 SCRIPT_WORDS = (
     lazy_gettext("Something went wrong."),
