@@ -8,7 +8,7 @@ is redacted, since the suppression it leads to never needed the address.
 
 from __future__ import annotations
 
-from itsdangerous import BadSignature, URLSafeSerializer
+from itsdangerous import BadData, URLSafeSerializer
 
 SALT = "passiton.unsubscribe"
 
@@ -24,7 +24,7 @@ class UnsubscribeTokens:
         """The shop and mailbox digest the token names; None for a forged or damaged token."""
         try:
             value = self._serializer.loads(token)
-        except BadSignature:
+        except BadData:  # a bad signature, or a payload that does not decode
             return None
         if (
             not isinstance(value, list)
