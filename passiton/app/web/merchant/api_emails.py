@@ -132,9 +132,15 @@ def send_test_email() -> ResponseReturnValue:
 
 MAIL_SETTINGS = {
     "type": "object",
+    "additionalProperties": False,
     "properties": {
-        "sender_name": {"type": "string", "maxLength": 100},
-        "reply_to": {"type": "string"},
+        "sender_name": {"type": "string", "maxLength": 100, "pattern": r"^[^\x00-\x1f\x7f]*$"},
+        "reply_to": {
+            "anyOf": [
+                {"type": "string", "maxLength": 0},
+                {"type": "string", "format": "email", "maxLength": 254},
+            ]
+        },
         "disabled_kinds": {"type": "array", "items": {"enum": list(SWITCHABLE)}},
         "invitations_transactional": {"type": "boolean"},
     },
