@@ -7,13 +7,17 @@ import secrets
 import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from email.utils import parseaddr
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from dotenv import dotenv_values
 
 DEFAULT_VAR = Path("var")
 LOG_FORMATS = ("text", "json")
 DEFAULT_APP_URL = "http://127.0.0.1:8000"
+DEFAULT_MAIL_FROM = "passiton@localhost"
+SMTP_SCHEMES = ("smtp", "smtps")
 
 
 class ConfigError(Exception):
@@ -64,6 +68,10 @@ class Settings:
     keep_days: KeepDays = field(default_factory=KeepDays)
     hooks_allow_private: bool = False
     """Let merchants' webhooks go to loopback and private addresses (development only)."""
+    smtp_url: str | None = field(default=None, repr=False)
+    """smtp:// (STARTTLS when offered, required with a password) or smtps://; None keeps
+    every message as an .eml file under var/outbox/."""
+    mail_from: str = DEFAULT_MAIL_FROM
 
     @property
     def queue_on_redis(self) -> bool:
@@ -96,11 +104,19 @@ def load_settings(
     log_format = env.get("PASSITON_LOG_FORMAT", "text").strip().lower() or "text"
     if log_format not in LOG_FORMATS:
         raise ConfigError("PASSITON_LOG_FORMAT must be text or json")
+    smtp_url = env.get("PASSITON_SMTP_URL") or None
+    if smtp_url is not None and urlsplit(smtp_url).scheme not in SMTP_SCHEMES:
+        raise ConfigError("PASSITON_SMTP_URL must start with smtp:// or smtps://")
+    mail_from = env.get("PASSITON_MAIL_FROM") or DEFAULT_MAIL_FROM
+    if "@" not in parseaddr(mail_from)[1]:
+        raise ConfigError("PASSITON_MAIL_FROM must be an e-mail address")
     return Settings(
         keep_days=_keep_days(env),
         log_format=log_format,
         trusted_proxies=int(proxies),
         hooks_allow_private=env.get("PASSITON_HOOKS_ALLOW_PRIVATE", "") == "1",
+        smtp_url=smtp_url,
+        mail_from=mail_from,
         database_url=env.get("PASSITON_DATABASE_URL", f"sqlite:///{var_dir / 'passiton.db'}"),
         queue_url=env.get("PASSITON_QUEUE_URL", f"sqlite:///{var_dir / 'queue.db'}"),
         app_url=app_url,

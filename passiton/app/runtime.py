@@ -9,6 +9,9 @@ from huey.api import Huey
 
 from passiton.app.config import Settings
 from passiton.app.database import Database
+from passiton.app.mail.sender import MailSender
+from passiton.app.mail.tasks import install_mail
+from passiton.app.mail.transport import MailTransport
 from passiton.app.outbound.sender import HookSender
 from passiton.app.outbound.wiring import install_outbound_hooks
 from passiton.app.platforms.shopify import shopify_configured, wire_shopify
@@ -31,6 +34,8 @@ class Runtime:
     tasks: Tasks
     connectors: dict[str, WebhookConnector] = field(default_factory=dict)
     hook_sender: HookSender | None = None
+    mail: MailSender | None = None
+    """Set by install_mail: sends the outbox's messages through the configured transport."""
 
     def close(self) -> None:
         self.db.dispose()
@@ -51,6 +56,7 @@ def build_runtime(
     *,
     stores: StoreDirectory | None = None,
     connectors: dict[str, WebhookConnector] | None = None,
+    mail_transport: MailTransport | None = None,
 ) -> Runtime:
     vault = Vault(settings.secret_key)
     db = Database(settings.database_url, hasher=identity_hasher(settings.secret_key))
@@ -72,4 +78,5 @@ def build_runtime(
     if shopify_configured(settings):
         runtime.tasks = install_link_publishing(settings, db, vault, huey, runtime.tasks)
     install_outbound_hooks(runtime)
+    install_mail(runtime, mail_transport)
     return runtime

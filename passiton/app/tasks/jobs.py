@@ -97,6 +97,9 @@ class Tasks:
     publish_link: Any = None
     """Set by the Shopify wiring: write a buyer's link to their customer metafield."""
     sweep_links: Any = None
+    send_mail: Any = None
+    """Set by the mail wiring (app/mail/tasks.py), with the sweep that finds due messages."""
+    sweep_mail: Any = None
 
 
 def register_tasks(

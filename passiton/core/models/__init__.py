@@ -14,6 +14,14 @@ from passiton.core.models.ledger import (
     RewardCodeStatus,
     RewardKind,
 )
+from passiton.core.models.mail import (
+    EmailMessage,
+    EmailSuppression,
+    MailSettings,
+    MessageKind,
+    MessageStatus,
+    SuppressionReason,
+)
 from passiton.core.models.orders import OrderRecord, OrderRefund
 from passiton.core.models.outbound_hooks import (
     HookDelivery,
@@ -32,6 +40,8 @@ __all__ = [
     "Customer",
     "DataExport",
     "EmailKeyCollision",
+    "EmailMessage",
+    "EmailSuppression",
     "EntryKind",
     "FriendCode",
     "FriendCodeStatus",
@@ -43,6 +53,9 @@ __all__ = [
     "LinkPublication",
     "LinkPublicationStatus",
     "LinkVisitDay",
+    "MailSettings",
+    "MessageKind",
+    "MessageStatus",
     "Money",
     "OrderRecord",
     "OrderRefund",
@@ -56,6 +69,7 @@ __all__ = [
     "RewardKind",
     "Shop",
     "ShopStatus",
+    "SuppressionReason",
     "UTCDateTime",
     "WebhookDelivery",
     "stored_enum",

@@ -15,12 +15,12 @@ from flask_babel import LazyString, format_number, format_percent, gettext, lazy
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from passiton.app.brand import brand_for
+from passiton.app.storefront_links import store_home_url, store_url_with_code
 from passiton.app.web.control_chars import has_control_chars
 from passiton.app.web.current import current_runtime
-from passiton.app.web.friend.brand import brand_for
 from passiton.app.web.friend.claim_limit import KEY_PREFIX, ClaimLimit
 from passiton.app.web.friend.link_visits import record_visit
-from passiton.app.web.friend.storefront_links import store_home_url, store_url_with_code
 from passiton.app.web.http_errors import status_for
 from passiton.app.web.i18n import money, use_locale
 from passiton.app.web.rate_limit_storage import rate_limit_storage
@@ -248,6 +248,8 @@ def claim(code: str) -> ResponseReturnValue:
         return _claim_refused(code, email, error)
     if result.pool_low:
         runtime.tasks.refill_pool(link.shop.id)
+    if result.email_id is not None:
+        runtime.tasks.send_mail(result.email_id)
     target = store_url_with_code(link.shop, result.code)
     if target is None:
         use_locale(link.shop.locale)
