@@ -24,6 +24,7 @@ from passiton.core.models import (
 )
 from passiton.core.services.enrolment import Buyer, by_referral_code, enrol
 from passiton.core.services.friend_referrals import insert_referral, referral_of_friend
+from passiton.core.services.marketing_consent import note_checkout_consent
 from passiton.core.services.redactions import unless_redacted, was_redacted
 from passiton.core.services.settlement import lock_referral, settle
 from passiton.core.services.shop_facts import normalise_locale
@@ -42,7 +43,7 @@ def handle_order(session: Session, shop_id: int, state: OrderState, now: datetim
     state = unless_redacted(session, shop_id, state)
     record = _record_state(session, shop_id, state)
     if record.paid and not record.cancelled and not record.deleted:
-        enrol(
+        buyer = enrol(
             session,
             shop_id,
             Buyer(
@@ -54,6 +55,8 @@ def handle_order(session: Session, shop_id: int, state: OrderState, now: datetim
                 locale=normalise_locale(state.locale),
             ),
         )
+        if buyer is not None:
+            note_checkout_consent(session, buyer, state.marketing)
     referral_id = _attributed_referral(session, shop_id, state)
     if referral_id is None:
         return
