@@ -7,11 +7,15 @@ import secrets
 import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from email.utils import parseaddr
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from dotenv import dotenv_values
 
 DEFAULT_VAR = Path("var")
+DEFAULT_MAIL_FROM = "passiton@localhost"
+SMTP_SCHEMES = ("smtp", "smtps")
 
 
 class ConfigError(Exception):
@@ -35,6 +39,10 @@ class Settings:
     max_body_bytes: int = 1_048_576
     trusted_proxies: int = 0
     """How many reverse proxies in front set X-Forwarded-*; 0 trusts none of those headers."""
+    smtp_url: str | None = field(default=None, repr=False)
+    """smtp:// (STARTTLS when offered, required with a password) or smtps://; None keeps
+    every message as an .eml file under var/outbox/."""
+    mail_from: str = DEFAULT_MAIL_FROM
 
     @property
     def queue_on_redis(self) -> bool:
@@ -64,8 +72,16 @@ def load_settings(
     proxies = env.get("PASSITON_TRUSTED_PROXIES", "0")
     if not proxies.isdigit() or int(proxies) > 5:
         raise ConfigError("PASSITON_TRUSTED_PROXIES must be a whole number from 0 to 5")
+    smtp_url = env.get("PASSITON_SMTP_URL") or None
+    if smtp_url is not None and urlsplit(smtp_url).scheme not in SMTP_SCHEMES:
+        raise ConfigError("PASSITON_SMTP_URL must start with smtp:// or smtps://")
+    mail_from = env.get("PASSITON_MAIL_FROM") or DEFAULT_MAIL_FROM
+    if "@" not in parseaddr(mail_from)[1]:
+        raise ConfigError("PASSITON_MAIL_FROM must be an e-mail address")
     return Settings(
         trusted_proxies=int(proxies),
+        smtp_url=smtp_url,
+        mail_from=mail_from,
         database_url=env.get("PASSITON_DATABASE_URL", f"sqlite:///{var_dir / 'passiton.db'}"),
         queue_url=env.get("PASSITON_QUEUE_URL", f"sqlite:///{var_dir / 'queue.db'}"),
         app_url=app_url,

@@ -20,6 +20,7 @@ from passiton.app.web.merchant.auth import install_merchant_auth
 from passiton.app.web.merchant.sessions import install_session_check
 from passiton.app.web.page_headers import install_page_headers
 from passiton.app.web.shopify.routes import install_shopify
+from passiton.app.web.unsubscribe import routes as unsubscribe
 from passiton.app.web.widget import page as widget_page
 from passiton.app.web.woocommerce import privacy as woocommerce_privacy
 from passiton.app.web.woocommerce.routes import register_woocommerce_routes
@@ -58,6 +59,7 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     app.register_blueprint(api.bp)
     app.register_blueprint(merchant_pages.bp)
     app.register_blueprint(widget_page.bp)
+    app.register_blueprint(unsubscribe.bp)
     register_woocommerce_routes(app)
     app.register_blueprint(woocommerce_privacy.bp)
     app.register_blueprint(

@@ -8,6 +8,9 @@ from huey.api import Huey
 
 from passiton.app.config import Settings
 from passiton.app.database import Database
+from passiton.app.mail.sender import MailSender
+from passiton.app.mail.tasks import install_mail
+from passiton.app.mail.transport import MailTransport
 from passiton.app.platforms.shopify import wire_shopify
 from passiton.app.platforms.woocommerce import install_woocommerce
 from passiton.app.stores import PlatformStores
@@ -25,6 +28,8 @@ class Runtime:
     huey: Huey
     tasks: Tasks
     connectors: dict[str, WebhookConnector] = field(default_factory=dict)
+    mail: MailSender | None = None
+    """Set by install_mail: sends the outbox's messages through the configured transport."""
 
     def close(self) -> None:
         self.db.dispose()
@@ -35,6 +40,7 @@ def build_runtime(
     *,
     stores: StoreDirectory | None = None,
     connectors: dict[str, WebhookConnector] | None = None,
+    mail_transport: MailTransport | None = None,
 ) -> Runtime:
     vault = Vault(settings.secret_key)
     db = Database(settings.database_url, hasher=identity_hasher(settings.secret_key))
@@ -52,4 +58,5 @@ def build_runtime(
     )
     wire_shopify(runtime)
     install_woocommerce(runtime)
+    install_mail(runtime, mail_transport)
     return runtime

@@ -89,6 +89,9 @@ class Tasks:
     """Set by the WooCommerce wiring, which owns the key grant tasks."""
     revoke_woocommerce_key: Any = None
     sweep_woocommerce_grants: Any = None
+    send_mail: Any = None
+    """Set by the mail wiring (app/mail/tasks.py), with the sweep that finds due messages."""
+    sweep_mail: Any = None
 
 
 def register_tasks(huey: Huey, db: Database, stores: StoreDirectory) -> Tasks:

@@ -14,6 +14,14 @@ from passiton.core.models.ledger import (
     RewardCodeStatus,
     RewardKind,
 )
+from passiton.core.models.mail import (
+    EmailMessage,
+    EmailSuppression,
+    MailSettings,
+    MessageKind,
+    MessageStatus,
+    SuppressionReason,
+)
 from passiton.core.models.orders import OrderRecord, OrderRefund
 from passiton.core.models.privacy import DataExport, EmailKeyCollision, Redaction
 from passiton.core.models.referrals import Customer, LinkVisitDay, Referral, ReferralStatus
@@ -25,12 +33,17 @@ __all__ = [
     "Customer",
     "DataExport",
     "EmailKeyCollision",
+    "EmailMessage",
+    "EmailSuppression",
     "EntryKind",
     "FriendCode",
     "FriendCodeStatus",
     "FriendOffer",
     "LedgerEntry",
     "LinkVisitDay",
+    "MailSettings",
+    "MessageKind",
+    "MessageStatus",
     "Money",
     "OrderRecord",
     "OrderRefund",
@@ -44,6 +57,7 @@ __all__ = [
     "RewardKind",
     "Shop",
     "ShopStatus",
+    "SuppressionReason",
     "UTCDateTime",
     "WebhookDelivery",
     "stored_enum",

@@ -15,13 +15,13 @@ from flask_babel import format_number, format_percent, gettext, lazy_gettext
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
+from passiton.app.brand import brand_for
+from passiton.app.storefront_links import store_url_with_code
 from passiton.app.web.control_chars import has_control_chars
 from passiton.app.web.current import current_runtime
-from passiton.app.web.friend.brand import brand_for
 from passiton.app.web.friend.claim_rate_limit import ClaimLimiter, SlidingWindowLimiter
 from passiton.app.web.friend.link_visits import record_visit
 from passiton.app.web.friend.shared_claim_limit import SharedSlidingWindowLimiter
-from passiton.app.web.friend.storefront_links import store_url_with_code
 from passiton.app.web.http_errors import status_for
 from passiton.app.web.i18n import money, use_locale
 from passiton.app.web.refusals import refusal_text
@@ -210,6 +210,8 @@ def claim(code: str) -> ResponseReturnValue:
         return _claim_refused(code, email, error)
     if result.pool_low:
         runtime.tasks.refill_pool(link.shop.id)
+    if result.email_id is not None:
+        runtime.tasks.send_mail(result.email_id)
     target = store_url_with_code(link.shop, result.code)
     if target is None:
         use_locale(link.shop.locale)

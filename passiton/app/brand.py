@@ -1,4 +1,4 @@
-"""The store's colour on the friend's pages, with a text colour that stays readable on it."""
+"""The store's colour on the friend's pages and in its e-mails, with a readable text colour."""
 
 from __future__ import annotations
 
