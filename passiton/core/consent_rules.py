@@ -67,3 +67,21 @@ def _granted(held: ConsentRecord, at: datetime | None) -> ConsentRecord:
 def may_send_marketing(accepts: bool | None, redacted: bool) -> bool:
     """Whether marketing e-mail (an invitation, a reminder) may go to this customer."""
     return accepts is True and not redacted
+
+
+def has_withdrawn(held: ConsentRecord) -> bool:
+    """Whether the customer said no, rather than never said yes (an unticked box is undated)."""
+    return held.accepts is False and held.at is not None
+
+
+def may_ask_to_share(held: ConsentRecord, *, redacted: bool, transactional: bool) -> bool:
+    """Whether an invitation or a reminder may go to this customer.
+
+    A shop that treats invitations as transactional (where its law allows) sends them without
+    consent, but never to someone who withdrew it: an unsubscribe on the store stops them too.
+    """
+    if redacted:
+        return False
+    if transactional:
+        return not has_withdrawn(held)
+    return may_send_marketing(held.accepts, redacted)

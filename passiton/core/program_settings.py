@@ -64,6 +64,13 @@ class ProgramSettings:
     how_it_works: str = DEFAULT_HOW_IT_WORKS
     brand_color: str = "#1f5199"
     """The store's colour on the friend's pages, as #rrggbb."""
+    invitation_delay_hours: int = 3
+    """How long after a buyer's first paid order their "your link to share" e-mail goes out:
+    long enough that it arrives after the store's own order confirmation."""
+    reminders: int = 1
+    """How many reminders (0 to 2) follow the invitation while no friend has claimed."""
+    reminder_after_days: int = 7
+    """Days between the invitation and the first reminder, and between reminders."""
 
     @property
     def friend_offer(self) -> FriendOfferSpec:
@@ -89,6 +96,9 @@ INT_BOUNDS: dict[str, tuple[int, int]] = {
     "points_per_currency_unit": (1, 1_000_000),
     "min_redemption_points": (1, 100_000_000),
     "velocity_cap": (0, 10_000),
+    "invitation_delay_hours": (0, 168),
+    "reminders": (0, 2),
+    "reminder_after_days": (1, 60),
 }
 _BOOLS = {
     "enabled",

@@ -21,6 +21,7 @@ from passiton.core.models import (
     MessageStatus,
     SuppressionReason,
 )
+from passiton.core.services import referrer_mail
 from passiton.core.services.mail_suppression import digest_suppression
 
 LEASE = timedelta(minutes=5)
@@ -147,6 +148,10 @@ def _takeable(now: datetime) -> ColumnElement[bool]:
 def _skip_status(session: Session, message: EmailMessage) -> MessageStatus | None:
     settings = mail_settings_of(session, message.shop_id)
     if message.kind is not MessageKind.TEST and message.kind.value in settings.disabled_kinds:
+        return MessageStatus.CANCELLED
+    # Asked now, not when queued: a reminder stops once a friend claimed, and an invitation
+    # or reminder once the buyer withdrew consent (referrer_mail.still_wanted).
+    if not referrer_mail.still_wanted(session, message):
         return MessageStatus.CANCELLED
     reason = digest_suppression(session, message.shop_id, message.recipient_digest)
     if reason is None:

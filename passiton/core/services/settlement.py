@@ -24,6 +24,7 @@ from passiton.core.models import (
     ReferralStatus,
 )
 from passiton.core.rewards import CENT, net_fraction, points_for_order
+from passiton.core.services.referrer_mail import queue_points_pending, queue_points_ready
 from passiton.core.services.shops import settings_at
 
 UNRECOVERED_CLAWBACK = "unrecovered_clawback"
@@ -106,6 +107,8 @@ def _settle_pending(session: Session, referral: Referral, target: int, now: date
             pending=delta,
         )
         referral.points_pending = target
+        if first and target > 0:
+            queue_points_pending(session, referral, target)
     if target > 0:
         if referral.status is ReferralStatus.REVERSED or referral.approve_after is None:
             settings = settings_at(session, referral.shop_id, referral.settings_version)
@@ -198,3 +201,4 @@ def approve(session: Session, referral: Referral, now: datetime) -> None:
     referral.points_approved = points
     referral.status = ReferralStatus.APPROVED
     referral.approved_at = now
+    queue_points_ready(session, referral, points)

@@ -1,7 +1,7 @@
 """customers keep their e-mail marketing consent and when the store says it was given
 
 Revision ID: 0015
-Revises: 0013
+Revises: 0014
 Create Date: 2026-12-03 19:55:00
 """
 
@@ -15,7 +15,7 @@ from alembic import op
 import passiton.core.models
 
 revision: str = "0015"
-down_revision: str | None = "0013"
+down_revision: str | None = "0014"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
