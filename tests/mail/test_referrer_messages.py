@@ -15,6 +15,7 @@ from passiton.core.events import MarketingConsent, OrderChanged
 from passiton.core.fake_store import FakeStoreDirectory
 from passiton.core.models import Customer, EmailMessage, MessageKind, MessageStatus, Shop
 from passiton.core.services.dispatch import apply_events
+from passiton.core.services.merchant_summary import queue_weekly_summaries, week_of
 from tests.conftest import RuntimeFactory
 from tests.support.builders import claim, make_referrer, make_shop, new_id, order
 from tests.support.smtp_server import SmtpSink
@@ -109,3 +110,24 @@ def test_the_referrer_hears_of_the_friends_order_by_first_name_only(
     for part in (text, html):
         assert "Fritz ordered at Anna's Shop with your link" in part
         assert "fritz@example.com" not in part
+
+
+def test_the_merchant_gets_last_weeks_summary_at_the_stores_address(
+    make_runtime: RuntimeFactory, sqlite_url: str, smtp_sink: SmtpSink
+) -> None:
+    runtime = _runtime(make_runtime, sqlite_url, smtp_sink)
+    shop_id = _shop(runtime, "de")
+    with runtime.db.transaction() as session:
+        session.get_one(Shop, shop_id).contact_email = "owner@anna-shop.example"
+    runtime.db.run(lambda s: queue_weekly_summaries(s, NOW))
+
+    _send(runtime, MessageKind.MERCHANT_SUMMARY)
+
+    [received] = smtp_sink.received()
+    week, _, _ = week_of(NOW)
+    assert received["To"] == "owner@anna-shop.example"
+    assert received["Subject"] == f"Anna's Shop Empfehlungen, Woche {week}"
+    text, html = _parts(received)
+    for part in (text, html):
+        assert "Von Freunden abgeholte Codes: 0" in part
+        assert "Nichts wartet auf deine Prüfung." in part

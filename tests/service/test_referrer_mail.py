@@ -132,7 +132,11 @@ def test_a_switched_off_kind_is_not_queued(any_db: Database, shop_id: int) -> No
 def test_the_shop_chooses_the_delay_and_the_number_of_reminders(
     any_db: Database, shop_id: int
 ) -> None:
-    settings = {"invitation_delay_hours": 5, "reminders": 2, "reminder_after_days": 3}
+    settings: dict[str, object] = {
+        "invitation_delay_hours": 5,
+        "reminders": 2,
+        "reminder_after_days": 3,
+    }
     any_db.run(lambda s: update_settings(s, shop_id, settings))
 
     deliver(any_db, shop_id, first_order(new_id()))

@@ -176,6 +176,20 @@ def _points(context: Mapping[str, Any], frame: Frame, locale: Locale) -> dict[st
     }
 
 
+def _merchant_summary(context: Mapping[str, Any], frame: Frame, locale: Locale) -> dict[str, Any]:
+    def number(key: str) -> str:
+        return str(format_decimal(int(context[key]), "#,##0", locale=locale))
+
+    return {
+        "week": context["week"],
+        "referrals": number("referrals"),
+        "orders": number("orders"),
+        "revenue": format_currency(Decimal(str(context["revenue"])), frame.currency, locale=locale),
+        "points_outstanding": number("points_outstanding"),
+        "in_review": int(context["in_review"]),
+    }
+
+
 _VIEWS: dict[MessageKind, Callable[[Mapping[str, Any], Frame, Locale], dict[str, Any]]] = {
     MessageKind.FRIEND_CODE: _friend_code,
     MessageKind.TEST: _test,
@@ -183,6 +197,7 @@ _VIEWS: dict[MessageKind, Callable[[Mapping[str, Any], Frame, Locale], dict[str,
     MessageKind.REMINDER: _invitation,
     MessageKind.POINTS_PENDING: _points,
     MessageKind.POINTS_READY: _points,
+    MessageKind.MERCHANT_SUMMARY: _merchant_summary,
 }
 
 

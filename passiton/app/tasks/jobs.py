@@ -36,6 +36,7 @@ from passiton.core.services import (
     approvals,
     deliveries,
     friend_pool,
+    merchant_summary,
     reconciliation,
     redemption,
     shop_facts,
@@ -85,6 +86,7 @@ class Tasks:
     recheck_webhooks: Any
     """Check one shop's webhooks again in WEBHOOK_RECHECK (after a repair)."""
     refresh_all_facts: Any
+    merchant_summaries: Any
     verify_woocommerce_grant: Any = None
     """Set by the WooCommerce wiring, which owns the key grant tasks."""
     revoke_woocommerce_key: Any = None
@@ -208,6 +210,12 @@ def register_tasks(huey: Huey, db: Database, stores: StoreDirectory) -> Tasks:
         for shop_id in shop_ids:
             reconcile_shop(shop_id)
 
+    # Daily, though the summary is weekly: one message per shop and week (the outbox key
+    # names the week), so a day the worker was down only delays it.
+    @huey.periodic_task(crontab(minute="41", hour="6"), name="merchant_summaries")
+    def merchant_summaries() -> int:
+        return db.run(lambda s: merchant_summary.queue_weekly_summaries(s, datetime.now(UTC)))
+
     return Tasks(
         apply_delivery=apply_delivery,
         refill_pool=refill_pool,
@@ -222,6 +230,7 @@ def register_tasks(huey: Huey, db: Database, stores: StoreDirectory) -> Tasks:
         check_webhooks=check_webhooks,
         recheck_webhooks=recheck_webhooks,
         refresh_all_facts=refresh_all_facts,
+        merchant_summaries=merchant_summaries,
     )
 
 
