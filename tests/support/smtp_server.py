@@ -46,7 +46,7 @@ class SmtpSink:
         self.process.wait(timeout=10)
 
 
-def start_smtp_sink(folder: Path) -> SmtpSink:
+def start_smtp_sink(folder: Path, *, delay: float = 0.0) -> SmtpSink:
     port = free_port()
     process = subprocess.Popen(
         [

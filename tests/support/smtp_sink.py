@@ -4,7 +4,8 @@ aiosmtpd on loopback. Each message it accepts is written to the inbox folder as 
 `.eml` file (the envelope's recipients in `X-Envelope-To`). A fault script (a JSON list in
 `faults.json` beside the inbox) decides the answers to the next DATA commands: an SMTP reply
 line such as "451 4.3.0 Try later" or "550 5.1.1 No such user", or "reset" to drop the
-connection without an answer.
+connection without an answer. `--delay` makes every DATA take that many seconds before the
+message is stored and answered, so a test can kill a sender mid-batch.
 """
 
 from __future__ import annotations
@@ -21,13 +22,16 @@ from aiosmtpd.controller import Controller
 
 
 class Sink:
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, delay: float = 0.0) -> None:
+        self.delay = delay
         self.inbox = folder / "inbox"
         self.faults = folder / "faults.json"
         self.inbox.mkdir(parents=True, exist_ok=True)
         self.count = 0
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+        if self.delay:
+            await asyncio.sleep(self.delay)
         fault = self._next_fault()
         if fault == "reset":
             server.transport.abort()
@@ -54,8 +58,9 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--folder", type=Path, required=True)
+    parser.add_argument("--delay", type=float, default=0.0)
     args = parser.parse_args()
-    controller = Controller(Sink(args.folder), hostname="127.0.0.1", port=args.port)
+    controller = Controller(Sink(args.folder, args.delay), hostname="127.0.0.1", port=args.port)
     controller.start()
     (args.folder / "ready").write_text("ready")
     stopped = threading.Event()

@@ -13,12 +13,15 @@ from sqlalchemy.orm import Session
 
 from passiton.app import migrate
 from passiton.app.config import ConfigError, Settings, load_settings
+from passiton.app.mail.operator_check import send_operator_test
+from passiton.app.mail.transport import MailError
 from passiton.app.platforms.woocommerce import woocommerce_store
 from passiton.app.runtime import build_runtime
 from passiton.app.tasks.heartbeat import HeartbeatThread
 from passiton.app.tasks.jobs import WEBHOOK_RECHECK
 from passiton.app.web.merchant.api_keys import create_api_key
 from passiton.connectors.woocommerce.client import WebhookCheck
+from passiton.core.identity import is_plausible_email
 from passiton.core.models import Platform, Shop, ShopStatus
 from passiton.core.ports import StoreError
 from passiton.core.services import reconciliation
@@ -169,6 +172,23 @@ def reconcile(shop_ref: str | None) -> None:
             runtime.db.sessions, runtime.stores, shop_id, datetime.now(UTC)
         )
         click.echo(f"shop {shop_id}: {seen} orders reconciled")
+
+
+@main.group()
+def mail() -> None:
+    """E-mail."""
+
+
+@mail.command("test")
+@click.option("--to", "to", required=True, help="The address to send the test message to.")
+def mail_test(to: str) -> None:
+    """Send one test message through the configured transport (SMTP, or var/outbox/)."""
+    if not is_plausible_email(to):
+        raise click.ClickException(f"not an e-mail address: {to}")
+    try:
+        click.echo(send_operator_test(_settings(), to))
+    except MailError as error:
+        raise click.ClickException(f"the message was not sent: {error}") from error
 
 
 @main.group()

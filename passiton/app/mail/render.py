@@ -20,19 +20,18 @@ from urllib.parse import quote
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import css_inline
-from babel import Locale, UnknownLocaleError
+from babel import Locale
 from babel.dates import format_date
 from babel.numbers import format_currency, format_decimal, format_percent
 from babel.support import Translations
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from passiton.app.locales import LANGUAGES, parse_locale
 from passiton.core.models import MessageKind
 from passiton.core.program_settings import DiscountType
 
 TEMPLATES = Path(__file__).parent / "templates"
 TRANSLATIONS = Path(__file__).parent.parent / "translations"
-LANGUAGES = ("en", "de")
-"""Languages with a complete catalogue (as for the pages); English is the source language."""
 
 
 @dataclass(frozen=True)
@@ -58,7 +57,7 @@ class Frame:
 
 def choose_locale(*tags: str | None) -> Locale:
     """The first tag we have words for (recipient's, then shop's), else the first Babel knows."""
-    known = [locale for locale in map(_parse, tags) if locale is not None]
+    known = [locale for locale in map(parse_locale, tags) if locale is not None]
     translated = [locale for locale in known if locale.language in LANGUAGES]
     return (translated or known or [Locale.parse("en")])[0]
 
@@ -234,15 +233,3 @@ def _tidy(text: str) -> str:
         if line or (tidy and tidy[-1]):
             tidy.append(line)
     return "\n".join(tidy) + "\n"
-
-
-def _parse(tag: str | None) -> Locale | None:
-    if not tag:
-        return None
-    parts = tag.replace("-", "_").split("_")
-    for size in range(min(len(parts), 3), 0, -1):
-        try:
-            return Locale.parse("_".join(parts[:size]))
-        except (UnknownLocaleError, ValueError):
-            continue
-    return None

@@ -12,7 +12,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from passiton.core.errors import InvalidEmail
@@ -95,3 +95,26 @@ def forget_messages(session: Session, shop_id: int, keys: set[str]) -> int:
         .execution_options(synchronize_session=False)
     )
     return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+def shop_messages(
+    session: Session, shop_id: int, offset: int, limit: int
+) -> tuple[int, list[EmailMessage]]:
+    """The shop's messages, newest first, one page of them, and how many there are."""
+    total = session.scalar(
+        select(func.count()).select_from(EmailMessage).where(EmailMessage.shop_id == shop_id)
+    )
+    rows = session.scalars(
+        select(EmailMessage)
+        .where(EmailMessage.shop_id == shop_id)
+        .order_by(EmailMessage.id.desc())
+        .offset(offset)
+        .limit(limit)
+    )
+    return int(total or 0), list(rows)
+
+
+def shop_message(session: Session, shop_id: int, message_id: int) -> EmailMessage | None:
+    """One of the shop's messages; None when it is not the shop's."""
+    message = session.get(EmailMessage, message_id)
+    return message if message is not None and message.shop_id == shop_id else None

@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import Blueprint, Response, jsonify
 
+from passiton.app.web.merchant import api_emails
 from passiton.core.program_settings import INT_BOUNDS
 
 bp = Blueprint("openapi", __name__)
@@ -157,6 +158,8 @@ SCHEMAS: dict[str, Any] = {
             "created_at": STAMP,
         },
     },
+    "Email": api_emails.EMAIL,
+    "MailSettings": api_emails.MAIL_SETTINGS,
     "ApiKey": {
         "type": "object",
         "properties": {
@@ -305,6 +308,34 @@ PATHS: dict[str, Any] = {
                                    "schema": {"type": "integer"}}],
                    "responses": {"200": _json({"type": "object", "properties": {
                        "key": _ref("ApiKey")}}), **_errors(404)}},
+    },
+    "/api/emails": {
+        "get": {"summary": "The shop's e-mails (sent, owed, failed), newest first",
+                "parameters": PAGING,
+                "responses": {"200": _json(_listing("emails", "Email")), **_errors(422)}},
+    },
+    "/api/emails/{email_id}/preview": {
+        "get": {"summary": "An e-mail rendered as its recipient reads it: subject, text, HTML",
+                "parameters": [{"name": "email_id", "in": "path", "required": True,
+                                "schema": {"type": "integer"}}],
+                "responses": {"200": _json({"type": "object", "properties": {
+                    "subject": {"type": "string"}, "text": {"type": "string"},
+                    "html": {"type": "string"}}}), **_errors(404)}},
+    },
+    "/api/mail-settings": {
+        "get": {"summary": "The shop's mail settings",
+                "responses": {"200": _json({"type": "object", "properties": {
+                    "settings": _ref("MailSettings")}}), **_errors()}},
+        "put": {"summary": "Change the shop's mail settings (any subset of the fields)",
+                "requestBody": {"required": True, "content": {"application/json": {
+                    "schema": _ref("MailSettings")}}},
+                "responses": {"200": _json({"type": "object", "properties": {
+                    "settings": _ref("MailSettings")}}), **_errors(422)}},
+    },
+    "/api/mail-settings/test": {
+        "post": {"summary": "Send the test message to the shop's own reply-to or contact e-mail",
+                 "responses": {"202": _json({"type": "object", "properties": {
+                     "email": _ref("Email")}}, "Queued"), **_errors(409)}},
     },
     "/api/openapi.json": {
         "get": {"summary": "This document", "security": [],
