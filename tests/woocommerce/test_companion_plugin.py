@@ -21,6 +21,7 @@ def test_the_plugin_has_php_files() -> None:
         "includes/passiton-checkout.php",
         "includes/passiton-codes.php",
         "includes/passiton-compatibility.php",
+        "includes/passiton-consent.php",
         "includes/passiton-lifecycle.php",
         "includes/passiton-moments.php",
         "includes/passiton-panel.php",

@@ -20,6 +20,10 @@ const PASSITON_LANG_KEY = '_passiton_locale';
 const PASSITON_FILE     = __FILE__;
 const PASSITON_VERSION  = '0.4.0';
 
+const PASSITON_MARKETING_KEY   = '_passiton_accepts_marketing';
+const PASSITON_MARKETING_FIELD = 'passiton_accepts_marketing';
+const PASSITON_MARKETING_BLOCK = 'passiton/accepts-marketing';
+
 require_once __DIR__ . '/includes/passiton-codes.php';
 require_once __DIR__ . '/includes/passiton-requests.php';
 require_once __DIR__ . '/includes/passiton-share.php';
@@ -28,6 +32,7 @@ require_once __DIR__ . '/includes/passiton-moments.php';
 require_once __DIR__ . '/includes/passiton-storefront.php';
 require_once __DIR__ . '/includes/passiton-account.php';
 require_once __DIR__ . '/includes/passiton-checkout.php';
+require_once __DIR__ . '/includes/passiton-consent.php';
 require_once __DIR__ . '/includes/passiton-compatibility.php';
 require_once __DIR__ . '/includes/passiton-lifecycle.php';
 require_once __DIR__ . '/includes/passiton-revoke.php';

@@ -15,6 +15,7 @@ import click
 from flask import Flask
 
 from passiton.app import migrate
+from passiton.app.cli.sandbox_mail import last_message_id, mail_report
 from passiton.app.cli.sandbox_story.shopify_scenario import ShopifyScenario
 from passiton.app.cli.sandbox_story.storefront import app_transport
 from passiton.app.cli.sandbox_story.story import ScenarioFailed, Story
@@ -107,11 +108,15 @@ class Tally:
 
 def _tell(kind: type[Story[Any, Any]], runtime: Runtime, web: Flask, sandbox: Sandbox) -> None:
     before = Tally.of(sandbox)
+    mail_before = last_message_id(runtime)
     story = kind(runtime, web.test_client(), sandbox, click.echo)
     click.echo("")
     click.echo(story.title)
     story.run()
     _summary(story, Tally.of(sandbox).since(before))
+    click.echo("  e-mails each person got (queued ones go out when due):")
+    for line in mail_report(runtime, mail_before) or ["none"]:
+        click.echo(f"    {line}")
 
 
 def _summary(story: Story[Any, Any], tally: Tally) -> None:

@@ -6,6 +6,7 @@ from email.message import EmailMessage as MimeMessage
 from email.utils import format_datetime, formataddr, parseaddr
 from typing import Any
 
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from passiton.app.brand import brand_for
@@ -13,7 +14,7 @@ from passiton.app.config import Settings
 from passiton.app.mail.render import Frame, MailRenderer, Rendered, choose_locale
 from passiton.app.mail.unsubscribe_tokens import UnsubscribeTokens
 from passiton.app.storefront_links import store_url_with_code
-from passiton.core.models import Customer, EmailMessage, Shop, utcnow
+from passiton.core.models import Customer, EmailMessage, Referral, Shop, utcnow
 from passiton.core.services.mail_delivery import mail_settings_of
 from passiton.core.services.mail_suppression import address_digest
 from passiton.core.services.shops import current_settings
@@ -50,7 +51,8 @@ class MessageComposer:
             unsubscribe_url=self.unsubscribe_url(session, message),
         )
         locale = choose_locale(message.locale, shop.locale)
-        return self.renderer.render(message.kind, _with_names(session, message), frame, locale)
+        context = _with_names(session, message, self.settings.app_url)
+        return self.renderer.render(message.kind, context, frame, locale)
 
     def compose(self, session: Session, message: EmailMessage) -> MimeMessage:
         """The MIME message, with the same Message-ID on every attempt."""
@@ -80,11 +82,42 @@ class MessageComposer:
         return mime
 
 
-def _with_names(session: Session, message: EmailMessage) -> dict[str, Any]:
+def _with_names(session: Session, message: EmailMessage, app_url: str) -> dict[str, Any]:
     """The context with the people it names by id looked up (None once they are redacted)."""
     context = dict(message.context)
     referrer_id = context.get("referrer_id")
     if isinstance(referrer_id, int):
         referrer = session.get(Customer, referrer_id)
         context["referrer_name"] = referrer.first_name if referrer is not None else None
+    customer_id = context.get("customer_id")
+    if isinstance(customer_id, int):
+        # The referrer's own messages: their link, read now (a redaction changes the code).
+        customer = session.get(Customer, customer_id)
+        live = customer is not None and customer.redacted_at is None
+        context["referral_url"] = (
+            f"{app_url}/r/{customer.referral_code}" if customer is not None and live else None
+        )
+    referral_id = context.get("referral_id")
+    if isinstance(referral_id, int):
+        context["friend_name"] = friend_first_name(session, referral_id)
     return context
+
+
+def friend_first_name(session: Session, referral_id: int) -> str | None:
+    """The referred friend's first name when they became a known customer; else None."""
+    referral = session.get(Referral, referral_id)
+    if referral is None:
+        return None
+    who = []
+    if referral.friend_customer_id:
+        who.append(Customer.platform_customer_id == referral.friend_customer_id)
+    if referral.friend_email_key:
+        who.append(Customer.email_key == referral.friend_email_key)
+    if not who:
+        return None
+    friend = session.scalar(
+        select(Customer).where(
+            Customer.shop_id == referral.shop_id, Customer.redacted_at.is_(None), or_(*who)
+        )
+    )
+    return friend.first_name if friend is not None else None

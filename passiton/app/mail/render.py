@@ -16,6 +16,7 @@ from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import css_inline
@@ -141,9 +142,61 @@ def _test(context: Mapping[str, Any], frame: Frame, locale: Locale) -> dict[str,
     return {}
 
 
+def _invitation(context: Mapping[str, Any], frame: Frame, locale: Locale) -> dict[str, Any]:
+    offer = _friend_code({**context, "code": ""}, frame, locale)
+    url = context.get("referral_url")
+    _ = _translator(str(locale))
+    # What the buyer's friend reads when the buyer shares: the friend's gain first.
+    pitch = _(
+        "Here is %(discount)s off your first order at %(shop)s:",
+        discount=offer["discount"],
+        shop=frame.shop_name,
+    )
+    message = f"{pitch} {url}"
+    return {
+        "discount": offer["discount"],
+        "min_subtotal": offer["min_subtotal"],
+        "gifts_enabled": bool(context.get("gifts_enabled")),
+        "referral_url": url,
+        # Share links that open the buyer's own apps, prefilled; no script, no tracking.
+        "whatsapp_url": f"https://wa.me/?text={quote(message, safe='')}",
+        "sms_url": f"sms:?&body={quote(message, safe='')}",
+        "email_url": f"mailto:?subject={quote(frame.shop_name, safe='')}"
+        f"&body={quote(message, safe='')}",
+    }
+
+
+def _points(context: Mapping[str, Any], frame: Frame, locale: Locale) -> dict[str, Any]:
+    return {
+        "points": format_decimal(int(context["points"]), "#,##0", locale=locale),
+        # The friend's first name when the shop knows it; nothing else about them, ever.
+        "friend_name": context.get("friend_name"),
+        "referral_url": context.get("referral_url"),
+    }
+
+
+def _merchant_summary(context: Mapping[str, Any], frame: Frame, locale: Locale) -> dict[str, Any]:
+    def number(key: str) -> str:
+        return str(format_decimal(int(context[key]), "#,##0", locale=locale))
+
+    return {
+        "week": context["week"],
+        "referrals": number("referrals"),
+        "orders": number("orders"),
+        "revenue": format_currency(Decimal(str(context["revenue"])), frame.currency, locale=locale),
+        "points_outstanding": number("points_outstanding"),
+        "in_review": int(context["in_review"]),
+    }
+
+
 _VIEWS: dict[MessageKind, Callable[[Mapping[str, Any], Frame, Locale], dict[str, Any]]] = {
     MessageKind.FRIEND_CODE: _friend_code,
     MessageKind.TEST: _test,
+    MessageKind.INVITATION: _invitation,
+    MessageKind.REMINDER: _invitation,
+    MessageKind.POINTS_PENDING: _points,
+    MessageKind.POINTS_READY: _points,
+    MessageKind.MERCHANT_SUMMARY: _merchant_summary,
 }
 
 

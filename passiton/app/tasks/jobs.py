@@ -36,6 +36,7 @@ from passiton.core.services import (
     approvals,
     deliveries,
     friend_pool,
+    merchant_summary,
     reconciliation,
     redemption,
     retention,
@@ -87,6 +88,7 @@ class Tasks:
     """Check one shop's webhooks again in WEBHOOK_RECHECK (after a repair)."""
     refresh_all_facts: Any
     prune_old_records: Any
+    merchant_summaries: Any
     verify_woocommerce_grant: Any = None
     """Set by the WooCommerce wiring, which owns the key grant tasks."""
     revoke_woocommerce_key: Any = None
@@ -229,6 +231,12 @@ def register_tasks(
         for shop_id in shop_ids:
             reconcile_shop(shop_id)
 
+    # Daily, though the summary is weekly: one message per shop and week (the outbox key
+    # names the week), so a day the worker was down only delays it.
+    @huey.periodic_task(crontab(minute="41", hour="6"), name="merchant_summaries")
+    def merchant_summaries() -> int:
+        return db.run(lambda s: merchant_summary.queue_weekly_summaries(s, datetime.now(UTC)))
+
     return Tasks(
         apply_delivery=apply_delivery,
         refill_pool=refill_pool,
@@ -244,6 +252,7 @@ def register_tasks(
         recheck_webhooks=recheck_webhooks,
         refresh_all_facts=refresh_all_facts,
         prune_old_records=prune_old_records,
+        merchant_summaries=merchant_summaries,
     )
 
 

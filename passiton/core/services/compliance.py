@@ -59,6 +59,12 @@ def export_customer_data(
                 "email": customer.email,
                 "first_name": customer.first_name,
                 "referral_code": customer.referral_code,
+                "accepts_marketing": customer.accepts_marketing,
+                "marketing_consent_at": (
+                    customer.marketing_consent_at.isoformat()
+                    if customer.marketing_consent_at
+                    else None
+                ),
                 "points_pending": customer.points_pending,
                 "points_available": customer.points_available,
                 "created_at": customer.created_at.isoformat(),

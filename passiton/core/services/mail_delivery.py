@@ -21,6 +21,7 @@ from passiton.core.models import (
     MessageStatus,
     SuppressionReason,
 )
+from passiton.core.services import referrer_mail
 from passiton.core.services.mail_suppression import digest_suppression
 
 LEASE = timedelta(minutes=5)
@@ -149,15 +150,17 @@ def _skip_status(session: Session, message: EmailMessage) -> MessageStatus | Non
     if message.kind is not MessageKind.TEST and message.kind.value in settings.disabled_kinds:
         return MessageStatus.CANCELLED
     reason = digest_suppression(session, message.shop_id, message.recipient_digest)
-    if reason is None:
-        return None
-    if (
+    if reason is not None and not (
         reason is SuppressionReason.UNSUBSCRIBED
         and not message.marketing
         and message.kind in REQUESTED_KINDS
     ):
-        return None
-    return MessageStatus.SUPPRESSED
+        return MessageStatus.SUPPRESSED
+    # Asked now, not when queued: a reminder stops once a friend claimed, and an invitation
+    # or reminder once the buyer withdrew consent (referrer_mail.still_wanted).
+    if not referrer_mail.still_wanted(session, message):
+        return MessageStatus.CANCELLED
+    return None
 
 
 def next_attempt_of(session: Session, message_id: int) -> datetime | None:

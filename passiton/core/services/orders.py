@@ -24,8 +24,10 @@ from passiton.core.models import (
 )
 from passiton.core.services.enrolment import by_referral_code, enrol
 from passiton.core.services.friend_referrals import insert_referral, referral_of_friend
+from passiton.core.services.marketing_consent import note_checkout_consent
 from passiton.core.services.order_buyers import buyer_of_order
 from passiton.core.services.redactions import unless_redacted, was_redacted
+from passiton.core.services.referrer_mail import queue_invitation
 from passiton.core.services.settlement import lock_referral, settle
 from passiton.core.services.shops import current_settings, settings_at
 
@@ -42,7 +44,10 @@ def handle_order(session: Session, shop_id: int, state: OrderState, now: datetim
     state = unless_redacted(session, shop_id, state)
     record = _record_state(session, shop_id, state)
     if record.paid and not record.cancelled and not record.deleted:
-        enrol(session, shop_id, buyer_of_order(state))
+        buyer = enrol(session, shop_id, buyer_of_order(state))
+        if buyer is not None:
+            note_checkout_consent(session, buyer, state.marketing)
+            queue_invitation(session, shop_id, buyer, now)
     referral_id = _attributed_referral(session, shop_id, state)
     if referral_id is None:
         return

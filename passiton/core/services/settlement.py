@@ -25,6 +25,7 @@ from passiton.core.models import (
 )
 from passiton.core.rewards import CENT, net_fraction, points_for_order
 from passiton.core.services.outbound_hooks import HookEvent, referral_changed
+from passiton.core.services.referrer_mail import queue_points_pending, queue_points_ready
 from passiton.core.services.shops import settings_at
 
 UNRECOVERED_CLAWBACK = "unrecovered_clawback"
@@ -107,6 +108,8 @@ def _settle_pending(session: Session, referral: Referral, target: int, now: date
             pending=delta,
         )
         referral.points_pending = target
+        if first and target > 0:
+            queue_points_pending(session, referral, target)
     if target > 0:
         if referral.status is ReferralStatus.REVERSED or referral.approve_after is None:
             settings = settings_at(session, referral.shop_id, referral.settings_version)
@@ -211,3 +214,4 @@ def approve(session: Session, referral: Referral, now: datetime) -> None:
     referral.approved_at = now
     key = f"referral.approved:{referral.id}"
     referral_changed(session, referral, HookEvent.REFERRAL_APPROVED, key)
+    queue_points_ready(session, referral, points)

@@ -238,6 +238,22 @@ namespace {
 	}
 
 	/**
+	 * The Additional Checkout Fields API (src/Blocks/Domain/Services/CheckoutFields.php, from
+	 * WooCommerce 8.9): a field is registered once WooCommerce has loaded, under a namespaced id,
+	 * and only the block checkout shows it.
+	 */
+	function woocommerce_register_additional_checkout_field( array $options ) {
+		if ( ! doing_action( 'woocommerce_init' ) ) {
+			$GLOBALS['wp']['misplaced_fields'][] = $options['id'];
+			return;
+		}
+		if ( false === strpos( $options['id'], '/' ) || ! in_array( $options['location'], array( 'contact', 'address', 'order' ), true ) ) {
+			throw new InvalidArgumentException( 'not a valid additional checkout field: ' . json_encode( $options ) );
+		}
+		$GLOBALS['wp']['checkout_fields'][ $options['id'] ] = $options;
+	}
+
+	/**
 	 * The classic checkout's POST: WC_Checkout::create_order() (includes/class-wc-checkout.php)
 	 * builds the order from the cart, fires woocommerce_checkout_create_order( $order, $data ),
 	 * saves, then fires woocommerce_checkout_update_order_meta( $order_id, $data ).
@@ -264,6 +280,14 @@ namespace {
 		$order = new WC_Order( 'checkout-draft', WC()->cart->applied_coupons );
 		$order->save();
 		do_action( 'woocommerce_store_api_checkout_update_order_meta', $order );
+		// CheckoutTrait::persist_additional_fields_for_order(): only registered fields are kept,
+		// under CheckoutFields' meta key for the "other" group, before the hook below fires.
+		$posted = isset( $params['additional_fields'] ) ? (array) $params['additional_fields'] : array();
+		foreach ( array_keys( $GLOBALS['wp']['checkout_fields'] ?? array() ) as $key ) {
+			if ( isset( $posted[ $key ] ) ) {
+				$order->update_meta_data( '_wc_other/' . $key, $posted[ $key ] );
+			}
+		}
 		do_action( 'woocommerce_store_api_checkout_update_order_from_request', $order, new WP_REST_Request( $params ) );
 		$order->save();
 		do_action( 'woocommerce_store_api_checkout_order_processed', $order );
