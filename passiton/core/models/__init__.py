@@ -16,7 +16,13 @@ from passiton.core.models.ledger import (
 )
 from passiton.core.models.orders import OrderRecord, OrderRefund
 from passiton.core.models.privacy import DataExport, EmailKeyCollision, Redaction
-from passiton.core.models.referrals import Customer, LinkVisitDay, Referral, ReferralStatus
+from passiton.core.models.referrals import (
+    Customer,
+    LinkVisitChannelDay,
+    LinkVisitDay,
+    Referral,
+    ReferralStatus,
+)
 from passiton.core.models.shops import ApiKey, Platform, ProgramSettingsVersion, Shop, ShopStatus
 
 __all__ = [
@@ -30,6 +36,7 @@ __all__ = [
     "FriendCodeStatus",
     "FriendOffer",
     "LedgerEntry",
+    "LinkVisitChannelDay",
     "LinkVisitDay",
     "Money",
     "OrderRecord",

@@ -77,6 +77,10 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
         query=StatsPeriod,
         errors=(422,),
     ),
+    ("/api/channels", "get"): Operation(
+        "Link visits, claims and referred orders by where the link was shared from",
+        shapes.ChannelReport,
+    ),
     ("/api/exports/referrals.csv", "get"): Operation("All referrals as CSV", "csv"),
     ("/api/exports/ledger.csv", "get"): Operation("The whole ledger as CSV", "csv"),
     ("/api/data-exports", "get"): Operation(
