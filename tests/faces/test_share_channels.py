@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from passiton.app.factory import create_app
 from passiton.app.runtime import Runtime
-from passiton.core.models import LinkVisitDay, Platform, Referral
+from passiton.core.models import Customer, LinkVisitDay, Platform, Referral
 from tests.conftest import RuntimeFactory
 from tests.faces.scenario import ShopAccess, friend_orders, referrer, shop_with_key
 
@@ -115,3 +115,24 @@ def test_the_channel_report_is_described_in_the_openapi_document(
     }
     counts = document["components"]["schemas"]["ChannelCountsView"]
     assert set(counts["properties"]) == {"channel", "visits", "claims", "orders"}
+
+
+def test_the_parcel_card_is_the_shops_own_and_links_with_the_card_channel(
+    make_runtime: RuntimeFactory, sqlite_url: str
+) -> None:
+    runtime, client, shop, code = _shop(make_runtime, sqlite_url)
+    other = shop_with_key(runtime, "other-shop.myshopify.com", name="Other Shop")
+    with runtime.db.sessions() as session:
+        anna = session.scalars(select(Customer.id)).one()
+
+    card = client.get(f"/api/cards/{anna}", headers=shop.headers)
+    theirs = client.get(f"/api/cards/{anna}", headers=other.headers)
+    anonymous = client.get(f"/api/cards/{anna}")
+
+    html = card.get_data(as_text=True)
+    assert card.status_code == 200
+    assert "A gift for a friend of yours" in html
+    assert "<svg" in html
+    assert code in html
+    assert "points" not in html
+    assert (theirs.status_code, anonymous.status_code) == (404, 401)

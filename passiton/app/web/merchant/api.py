@@ -17,6 +17,7 @@ from passiton.app.web.merchant import (
     api_exports,
     api_key_routes,
     api_reports,
+    cards,
     openapi,
 )
 from passiton.app.web.merchant.api_params import (
@@ -43,7 +44,14 @@ from passiton.core.services.shops import current_settings, update_settings
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 bp.register_error_handler(InvalidParameter, invalid_parameter_response)
-for child in (api_reports.bp, api_channels.bp, api_exports.bp, api_key_routes.bp, openapi.bp):
+for child in (
+    api_reports.bp,
+    api_channels.bp,
+    cards.bp,
+    api_exports.bp,
+    api_key_routes.bp,
+    openapi.bp,
+):
     bp.register_blueprint(child)
 
 

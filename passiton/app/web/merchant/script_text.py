@@ -19,6 +19,8 @@ SCRIPT_WORDS = (
     lazy_gettext("Saved. Settings version %(version)s."),
     lazy_gettext("The settings could not be saved."),
     lazy_gettext("No converted referrals yet."),
+    lazy_gettext("Card for %(code)s"),
+    lazy_gettext("No shared links opened yet."),
     lazy_gettext("Nothing to review."),
     lazy_gettext("Approved: points are pending."),
     lazy_gettext("Rejected."),
@@ -54,6 +56,20 @@ VALUE_WORDS = {
     "redeem": lazy_gettext("redeemed"),
     "redeem_return": lazy_gettext("returned"),
     "adjust": lazy_gettext("adjusted"),
+    # Where a link was shared from (core/channels.py), as the channels table names them.
+    "channel_thankyou": lazy_gettext("thank-you page"),
+    "channel_email": lazy_gettext("order e-mail"),
+    "channel_launcher": lazy_gettext("store launcher"),
+    "channel_account": lazy_gettext("customer account"),
+    "channel_qr": lazy_gettext("QR code"),
+    "channel_card": lazy_gettext("parcel card"),
+    "channel_share": lazy_gettext("phone's share sheet"),
+    "channel_whatsapp": lazy_gettext("WhatsApp"),
+    "channel_sms": lazy_gettext("text message"),
+    "channel_mail": lazy_gettext("the buyer's e-mail"),
+    "channel_copy": lazy_gettext("copied link"),
+    "channel_direct": lazy_gettext("link without a channel"),
+    "channel_other": lazy_gettext("other"),
 }
 
 
