@@ -47,11 +47,15 @@ def _png_modules(png: bytes) -> Matrix:
     raw, stride = zlib.decompress(data), (width + 7) // 8
     rows, previous = [], bytes(stride)
     for y in range(height):
-        kind, line = raw[y * (stride + 1)], raw[y * (stride + 1) + 1 : (y + 1) * (stride + 1)]
-        assert kind in (0, 2)  # segno writes rows unfiltered or as the difference to the one above
+        start = y * (stride + 1)
+        row_filter, line = raw[start], raw[start + 1 : start + 1 + stride]
+        assert row_filter in (
+            0,
+            2,
+        )  # segno writes rows unfiltered or as the difference to the one above
         line = (
             bytes((b + p) & 0xFF for b, p in zip(line, previous, strict=True))
-            if kind == 2
+            if row_filter == 2
             else line
         )
         rows.append([not (line[x // 8] >> (7 - x % 8)) & 1 for x in range(width)])

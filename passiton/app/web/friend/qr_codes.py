@@ -39,7 +39,8 @@ def _encoded_link(code: str) -> str:
 def _cached(response: Response) -> Response:
     response.headers["Cache-Control"] = CACHE
     response.add_etag()
-    return response.make_conditional(request)
+    response.make_conditional(request)  # turns it into a 304 in place when the ETag matches
+    return response
 
 
 @bp.get("/r/<code>/qr.svg")
