@@ -47,7 +47,7 @@ def card(customer_id: int) -> ResponseReturnValue:
         code, name, currency, locale = customer.referral_code, shop.name, shop.currency, shop.locale
     use_locale(locale)
     link = share_link(current_runtime().settings.app_url, code, ShareChannel.CARD)
-    qr = qr_svg(link, title=gettext("QR code of your referral link"), scale=3)
+    qr = qr_svg(link, title=gettext("QR code of your referral link"), scale=4)
     page = render_template(
         "card.html",
         shop_name=name,
