@@ -109,8 +109,9 @@ def test_every_api_route_is_described_by_models(app: Flask) -> None:
         if status.startswith("2") and "application/json" in answer["content"]
     }
     csv_routes = {("/api/exports/referrals.csv", "get"), ("/api/exports/ledger.csv", "get")}
+    page_routes = {("/api/cards/{customer_id}", "get")}
 
-    assert set(json_answers) == _api_routes(app) - csv_routes
+    assert set(json_answers) == _api_routes(app) - csv_routes - page_routes
     for schema in json_answers.values():
         assert schema["$ref"].removeprefix("#/components/schemas/") in schemas
     for item in document["paths"].values():
