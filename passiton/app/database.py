@@ -84,12 +84,27 @@ class Database:
         self.sessions: sessionmaker[Session] = sessionmaker(
             self.engine, expire_on_commit=False, info={HASHER: self.hasher}
         )
-        if self.engine.dialect.name == "sqlite":
-            event.listen(self.sessions, "after_commit", self._after_commit)
+        self._committed_work: dict[str, Callable[[set[int]], None]] = {}
+        event.listen(self.sessions, "after_commit", self._after_commit)
+        event.listen(self.sessions, "after_rollback", self._after_rollback)
+
+    def on_commit(self, key: str, callback: Callable[[set[int]], None]) -> None:
+        """Call `callback` with the ids a transaction gathered in `session.info[key]`, once
+        it has committed (work owed to the outside, e.g. a task to enqueue per row)."""
+        self._committed_work[key] = callback
 
     def _after_commit(self, session: Session) -> None:
-        if session.info.pop(ERASED, False):
+        if session.info.pop(ERASED, False) and self.engine.dialect.name == "sqlite":
             self.checkpoint_log()
+        for key, callback in self._committed_work.items():
+            ids = session.info.pop(key, None)
+            if ids:
+                callback(set(ids))
+
+    def _after_rollback(self, session: Session) -> None:
+        # Rows written by a rolled-back transaction do not exist: nothing is owed for them.
+        for key in self._committed_work:
+            session.info.pop(key, None)
 
     def checkpoint_log(self) -> None:
         """Copy SQLite's write-ahead log into the database file and empty it.

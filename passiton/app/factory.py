@@ -14,13 +14,16 @@ from passiton.app.web.friend import landing, qr_codes
 from passiton.app.web.http_errors import install_error_handlers
 from passiton.app.web.i18n import install_i18n
 from passiton.app.web.json_provider import BoundedJSONProvider
-from passiton.app.web.merchant import api
+from passiton.app.web.merchant import api, hook_pages
 from passiton.app.web.merchant import pages as merchant_pages
 from passiton.app.web.merchant.auth import install_merchant_auth
 from passiton.app.web.merchant.sessions import install_session_check
 from passiton.app.web.page_headers import install_page_headers
+from passiton.app.web.request_ids import install_request_ids
 from passiton.app.web.shopify.routes import install_shopify
+from passiton.app.web.unsubscribe import routes as unsubscribe
 from passiton.app.web.widget import page as widget_page
+from passiton.app.web.woocommerce import plugin_orders as woocommerce_plugin_orders
 from passiton.app.web.woocommerce import privacy as woocommerce_privacy
 from passiton.app.web.woocommerce.routes import register_woocommerce_routes
 from passiton.webhooks.receiver import WebhookIntake, webhook_blueprint
@@ -48,6 +51,7 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
         # Behind a reverse proxy the client address (per-IP claim limits) and the scheme
         # come from X-Forwarded-*; trusting them without a proxy would let anyone spoof them.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
+    install_request_ids(app)
     install_error_handlers(app)
     install_i18n(app)
     install_merchant_auth(app)
@@ -58,9 +62,12 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     app.register_blueprint(qr_codes.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(merchant_pages.bp)
+    app.register_blueprint(hook_pages.bp)
     app.register_blueprint(widget_page.bp)
+    app.register_blueprint(unsubscribe.bp)
     register_woocommerce_routes(app)
     app.register_blueprint(woocommerce_privacy.bp)
+    app.register_blueprint(woocommerce_plugin_orders.bp)
     app.register_blueprint(
         webhook_blueprint(
             WebhookIntake(

@@ -76,3 +76,13 @@ class IdempotencyConflict(DomainError):
     """The same idempotency key was used before for a different request."""
 
     code = "idempotency_conflict"
+
+
+class InvalidHookEndpoint(DomainError):
+    """A webhook endpoint the merchant asked for cannot be saved (events, count)."""
+
+    code = "invalid_hook_endpoint"
+
+
+class UnknownHookEndpoint(DomainError):
+    code = "unknown_hook_endpoint"

@@ -23,6 +23,7 @@ TAGS: dict[type[Any], str] = {
     ev.RefundCreated: "refund_created",
     ev.OrderDeleted: "order_deleted",
     ev.CustomerCreated: "customer_created",
+    ev.MarketingConsentChanged: "marketing_consent_changed",
     ev.CustomerDataRequested: "customer_data_requested",
     ev.CustomerRedactRequested: "customer_redact_requested",
     ev.ShopRedactRequested: "shop_redact_requested",

@@ -23,6 +23,16 @@ class RefundSeen:
 
 
 @dataclass(frozen=True)
+class MarketingConsent:
+    """Whether a buyer agreed to marketing e-mail, as one platform fact says, and since when."""
+
+    accepts: bool
+    at: datetime | None = None
+    """When the buyer gave or withdrew it (a checkout: when the order was placed); None when
+    the platform did not say, which leaves the fact unordered against others."""
+
+
+@dataclass(frozen=True)
 class OrderState:
     """An order as the store sees it now."""
 
@@ -47,6 +57,9 @@ class OrderState:
     locale: str | None = None
     """The buyer's language at checkout as the platform names it ("de-AT", "de_DE"), if it says;
     the core checks and normalises it before storing it."""
+    marketing: MarketingConsent | None = None
+    """The marketing checkbox at this order's checkout; None when the platform has no such box
+    (or the store's plugin did not say)."""
 
 
 @dataclass(frozen=True)
@@ -76,6 +89,15 @@ class CustomerCreated:
     customer_id: str
     email: str | None
     first_name: str | None = None
+
+
+@dataclass(frozen=True)
+class MarketingConsentChanged:
+    """The store's record of a customer's e-mail marketing consent changed (or was restated)."""
+
+    customer_id: str | None
+    email: str | None
+    consent: MarketingConsent
 
 
 @dataclass(frozen=True)
@@ -132,6 +154,7 @@ Event = (
     | RefundCreated
     | OrderDeleted
     | CustomerCreated
+    | MarketingConsentChanged
     | CustomerDataRequested
     | CustomerRedactRequested
     | ShopRedactRequested

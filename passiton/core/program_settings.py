@@ -188,6 +188,13 @@ class ProgramSettings(BaseModel):
     ] = DEFAULT_HOW_IT_WORKS
     brand_color: Annotated[str, Field(pattern=HEX_COLOR), BeforeValidator(_colour)] = "#1f5199"
     """The store's colour on the friend's pages, as #rrggbb."""
+    invitation_delay_hours: Annotated[int, Field(ge=0, le=168), WholeNumber] = 3
+    """How long after a buyer's first paid order their "your link to share" e-mail goes out:
+    long enough that it arrives after the store's own order confirmation."""
+    reminders: Annotated[int, Field(ge=0, le=2), WholeNumber] = 1
+    """How many reminders (0 to 2) follow the invitation while no friend has claimed."""
+    reminder_after_days: Annotated[int, Field(ge=1, le=60), WholeNumber] = 7
+    """Days between the invitation and the first reminder, and between reminders."""
 
     @model_validator(mode="after")
     def _consistent_discount(self) -> ProgramSettings:

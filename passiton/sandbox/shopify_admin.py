@@ -17,7 +17,8 @@ from typing import Any
 
 from passiton.sandbox.clock import SandboxClock
 from passiton.sandbox.shopify_discounts import ShopifyDiscounts
-from passiton.sandbox.shopify_oauth import ShopifyApp, TokenAuthority
+from passiton.sandbox.shopify_metafields import CustomerMetafields
+from passiton.sandbox.shopify_oauth import SCOPES, ShopifyApp, TokenAuthority
 from passiton.sandbox.shopify_orders import Buyer, ShopifyOrder, order_node
 
 ORDERS_PAGE = 50
@@ -25,6 +26,7 @@ FIRST_ORDER_ID = 9_007_199_254_741_001
 """Shopify's ids exceed 2**53; the sandbox's do too, so float parsing would show."""
 ROOT_FIELD = re.compile(r"\{\s*(\w+)")
 SINCE = re.compile(r"updated_at:>='([^']+)'")
+ORDER_GID = re.compile(r"^gid://shopify/Order/([0-9]{1,20})$")
 # Requested cost per root field (Shopify's estimate grows with `first` of every connection).
 COSTS = {"orders": 52, "codeDiscountNode": 27, "webhookSubscriptions": 12}
 MUTATION_COST = 10
@@ -72,6 +74,11 @@ class ShopifyShop:
     webhooks: list[tuple[str, str]] = field(default_factory=list)
     bucket: Bucket = field(default_factory=Bucket)
     calls: Counter[str] = field(default_factory=Counter)
+    customers: CustomerMetafields = field(
+        default_factory=lambda: CustomerMetafields(scopes=set(SCOPES.split(",")))
+    )
+    """Customer records (made by their first order) with their metafields and the scopes the
+    app was granted (the merchant may have installed before write_customers was asked for)."""
 
 
 class ShopifyAdmin:
@@ -110,6 +117,7 @@ class ShopifyAdmin:
                     raise ValueError(f"the checkout refuses code {code}")
             order = ShopifyOrder(next(self._ids), buyer, subtotal, codes, self.clock.now())
             shop.orders[order.order_id] = order
+            shop.customers.customers.add(buyer.customer_id)
             return order
 
     def refund(self, domain: str, order_id: int, amount: Decimal) -> int:
@@ -141,6 +149,17 @@ class ShopifyAdmin:
                 shop.calls["THROTTLED"] += 1
                 error = {"message": "Throttled", "extensions": {"code": "THROTTLED"}}
                 return {"errors": [error], "extensions": extensions}
+            if root == "metafieldsSet" and "write_customers" not in shop.customers.scopes:
+                message = (
+                    "Access denied for metafieldsSet field. "
+                    "Required access: `write_customers` access scope."
+                )
+                error = {"message": message, "extensions": {"code": "ACCESS_DENIED"}}
+                return {
+                    "data": {"metafieldsSet": None},
+                    "errors": [error],
+                    "extensions": extensions,
+                }
             resolver = self._resolvers(shop).get(root)
             if resolver is None or not isinstance(variables, dict):
                 message = f"Field '{root}' doesn't exist on type 'QueryRoot'"
@@ -161,8 +180,10 @@ class ShopifyAdmin:
             "webhookSubscriptions": lambda v: _webhooks(shop, v),
             "webhookSubscriptionCreate": lambda v: _webhook_create(shop, v),
             "orders": lambda v: _orders(shop, v),
+            "order": lambda v: _order(shop, v),
             "shop": lambda v: _shop(shop),
             "shopLocales": lambda v: _shop_locales(shop),
+            "metafieldsSet": shop.customers.metafields_set,
         }
 
 
@@ -200,6 +221,13 @@ def _webhook_create(shop: ShopifyShop, variables: dict[str, Any]) -> dict[str, A
     shop.webhooks.append(wanted)
     subscription = {"id": f"gid://shopify/WebhookSubscription/{len(shop.webhooks)}"}
     return {"webhookSubscriptionCreate": {"webhookSubscription": subscription, "userErrors": []}}
+
+
+def _order(shop: ShopifyShop, variables: dict[str, Any]) -> dict[str, Any]:
+    """`order(id: "gid://shopify/Order/<n>")`: null for an id this shop has no order for."""
+    found = ORDER_GID.match(str(variables.get("id") or ""))
+    order = shop.orders.get(int(found.group(1))) if found else None
+    return {"order": order_node(order) if order is not None else None}
 
 
 def _orders(shop: ShopifyShop, variables: dict[str, Any]) -> dict[str, Any]:

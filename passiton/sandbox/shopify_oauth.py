@@ -21,7 +21,7 @@ from passiton.sandbox.clock import SandboxClock
 
 ACCESS_SECONDS = 3600
 REFRESH_SECONDS = 90 * 24 * 3600
-SCOPES = "read_orders,read_customers,write_discounts,write_app_proxy,read_locales"
+SCOPES = "read_orders,read_customers,write_customers,write_discounts,write_app_proxy,read_locales"
 TOKEN_EXCHANGE = "urn:ietf:params:oauth:grant-type:token-exchange"  # noqa: S105 - a type name
 OFFLINE = "urn:shopify:params:oauth:token-type:offline-access-token"
 

@@ -23,6 +23,8 @@ class Buyer:
     zip: str
     phone: str
     country_code: str = "DE"
+    accepts_marketing: bool = True
+    """Whether they tick the checkout's e-mail marketing box."""
 
 
 @dataclass
@@ -39,6 +41,11 @@ class ShopifyOrder:
     refunds: list[tuple[int, Decimal]] = field(default_factory=list)
     currency: str = "EUR"
     """The shop's currency (`currencyCode` of the sandbox shop); the buyer pays in it too."""
+    created_at: datetime = field(init=False)
+
+    def __post_init__(self) -> None:
+        # Placed when first recorded; later changes move only `updated_at`, as on Shopify.
+        self.created_at = self.updated_at
 
     @property
     def refunded(self) -> Decimal:
@@ -69,7 +76,9 @@ def order_webhook_body(order: ShopifyOrder) -> dict[str, Any]:
         "currency": order.currency,
         "financial_status": order.financial_status,
         "cancelled_at": _stamp(order.cancelled_at) if order.cancelled_at else None,
+        "created_at": _stamp(order.created_at),
         "updated_at": _stamp(order.updated_at),
+        "buyer_accepts_marketing": buyer.accepts_marketing,
         "test": False,
         "subtotal_price": f"{order.subtotal:.2f}",
         "total_price": f"{order.subtotal:.2f}",

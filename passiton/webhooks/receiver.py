@@ -92,6 +92,12 @@ def webhook_blueprint(intake: WebhookIntake) -> Blueprint:
             verdict.topic,
             verdict.delivery_key,
             len(events),
+            extra={
+                "platform": platform,
+                "shop": verdict.shop_id,
+                "topic": verdict.topic,
+                "delivery": verdict.delivery_key,
+            },
         )
         return jsonify({"status": outcome.value, "events": len(events)}), 200
 
@@ -117,7 +123,12 @@ def _verify_and_record(
     platform = connector.platform
     verdict = connector.verify(inbound)
     if isinstance(verdict, Unverified):
-        log.info("webhook refused: platform=%s reason=%s", platform, verdict.reason.value)
+        log.info(
+            "webhook refused: platform=%s reason=%s",
+            platform,
+            verdict.reason.value,
+            extra={"platform": platform},
+        )
         return _error(401, verdict.reason.value, "the delivery could not be verified")
     if isinstance(verdict, Acknowledge):
         return jsonify({"status": Outcome.IGNORED.value, "reason": verdict.reason}), 200
@@ -127,7 +138,12 @@ def _verify_and_record(
     try:
         events = tuple(connector.translate(verdict, inbound))
     except MalformedPayload as error:
-        log.info("webhook malformed: platform=%s topic=%s", platform, verdict.topic)
+        log.info(
+            "webhook malformed: platform=%s topic=%s",
+            platform,
+            verdict.topic,
+            extra={"platform": platform, "topic": verdict.topic},
+        )
         return _error(400, "malformed_payload", str(error))
     now = datetime.now(UTC)
     try:

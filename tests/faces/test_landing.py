@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from flask.testing import FlaskClient
+from limits import parse
+from limits.storage import MemoryStorage
 from sqlalchemy import func, select
 
 from passiton.app.factory import create_app
 from passiton.app.runtime import Runtime
-from passiton.app.web.friend.claim_rate_limit import SlidingWindowLimiter
+from passiton.app.web.friend.claim_limit import ClaimLimit
 from passiton.core.models import Platform, Referral
 from tests.conftest import RuntimeFactory
 from tests.faces.scenario import ShopAccess, referrer, shop_with_key
@@ -162,15 +166,14 @@ def test_claims_are_rate_limited_per_client(make_runtime: RuntimeFactory, sqlite
 
 
 def test_limiter_forgets_hits_older_than_its_window() -> None:
-    now = [0.0]
-    limiter = SlidingWindowLimiter(limit=2, window=60, clock=lambda: now[0])
+    limit = ClaimLimit(MemoryStorage(), parse("2/second"))
 
-    assert [limiter.allow("a"), limiter.allow("a"), limiter.allow("a")] == [True, True, False]
-    assert limiter.retry_after("a") == 61
-    assert limiter.allow("b")
-    now[0] = 60.5
-    assert limiter.allow("a")
-    assert limiter.retry_after("b") == 0
+    assert [limit.allow("a"), limit.allow("a"), limit.allow("a")] == [True, True, False]
+    assert limit.retry_after("a") == 1
+    assert limit.allow("b")
+    time.sleep(1.1)
+    assert limit.allow("a")
+    assert limit.retry_after("b") == 0
 
 
 def test_how_it_works_renders_the_shops_text_safely(

@@ -7,7 +7,8 @@ import secrets
 import pytest
 
 from passiton.app.factory import create_app
-from passiton.app.web.merchant.login_throttle import LoginThrottle
+from passiton.app.web.merchant.login_throttle import KEY_PREFIX, LoginThrottle
+from passiton.app.web.rate_limit_storage import redis_limit_storage
 from tests.conftest import RuntimeFactory
 from tests.support.servers import RedisServer, free_port
 from tests.woocommerce.merchant_browser import csrf, login, signup
@@ -35,7 +36,7 @@ def test_failures_seen_by_one_process_throttle_the_client_in_another(
 def test_without_redis_each_process_throttles_on_its_own(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    throttle = LoginThrottle.on_redis(f"redis://127.0.0.1:{free_port()}/0")
+    throttle = LoginThrottle(redis_limit_storage(f"redis://127.0.0.1:{free_port()}/0", KEY_PREFIX))
     for _ in range(5):
         assert throttle.check("owner@shop.example", "10.0.0.1") is None
         throttle.failed("owner@shop.example", "10.0.0.1")

@@ -132,3 +132,16 @@ def test_a_client_that_signs_woocommerce_calls_wrongly_makes_the_run_fail(
     code, output = run(tmp_path, "--platform", "woocommerce")
     assert code == 1
     assert "expectation failed: could not connect the store" in output
+
+
+def test_the_sandbox_run_prints_which_e_mails_each_person_got(tmp_path: Path) -> None:
+    code, output = run(tmp_path, "--platform", "shopify")
+    assert code == 0, output
+
+    report = output[output.index("e-mails each person got") :]
+    lines = [line.strip() for line in report.splitlines()[1:] if line.startswith("    ")]
+    got = dict(line.split(": ", 1) for line in lines)
+    anna = next(who for who in got if who.startswith("anna"))
+    assert "invitation (queued)" in got[anna]
+    assert "points_pending" in got[anna]
+    assert any("friend_code" in kinds for kinds in got.values())

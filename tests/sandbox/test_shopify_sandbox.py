@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 
 from passiton.connectors.shopify import documents as gql
+from passiton.connectors.shopify.order_lookup import look_up_order
 from passiton.core.ports import RestrictedCodeSpec, StoreError
 from passiton.sandbox.faults import FaultSettings
 from passiton.sandbox.server import Sandbox
@@ -163,3 +164,19 @@ def test_an_unknown_token_is_refused(sandbox: Sandbox) -> None:
     with pytest.raises(StoreError) as error:
         shopify.store.create_restricted_code(reward("RW-1"))
     assert error.value.retryable is False
+
+
+def test_one_order_is_found_by_its_admin_id_and_another_shops_is_not(sandbox: Sandbox) -> None:
+    shopify = connect_shopify(sandbox)
+    order = sandbox.shopify.place_order(SHOP, BUYER, Decimal("80.00"))
+
+    found = look_up_order(shopify.client, f"gid://shopify/Order/{order.order_id}")
+    missing = look_up_order(shopify.client, "gid://shopify/Order/1")
+
+    assert found is not None
+    assert (found.order_id, found.customer_id, found.email) == (
+        str(order.order_id),
+        "7001",
+        "anna@example.com",
+    )
+    assert missing is None

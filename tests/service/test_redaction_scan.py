@@ -20,6 +20,8 @@ from passiton.core.events import (
     CustomerCreated,
     CustomerDataRequested,
     CustomerRedactRequested,
+    MarketingConsent,
+    MarketingConsentChanged,
     OrderChanged,
 )
 from passiton.core.fake_store import FakeStoreDirectory
@@ -91,6 +93,9 @@ def _story(db: Database, shop_id: int) -> tuple[Customer, Customer, str, int]:
     waiting = [
         OrderChanged(order(email=FRIEND_EMAIL, customer_id=friend_id, at=T0 + timedelta(days=1))),
         CustomerCreated(zuleika.platform_customer_id, REFERRER_EMAIL, REFERRER_NAME),
+        MarketingConsentChanged(
+            zuleika.platform_customer_id, REFERRER_EMAIL, MarketingConsent(False, T0)
+        ),
     ]
     pending = _record(db, shop_id, "orders/create", waiting)
     db.run(lambda s: approve_due(s, T0 + timedelta(days=31)))

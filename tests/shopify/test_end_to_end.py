@@ -52,6 +52,8 @@ class ShopifyDiscounts:
     tokens: set[str] = field(default_factory=set)
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _bulk: dict[str, list[str]] = field(default_factory=dict)
+    metafields: dict[tuple[str, str], str] = field(default_factory=dict)
+    """(owner gid, key) → value, as metafieldsSet wrote them."""
 
     def __call__(self, request: PreparedRequest) -> tuple[int, dict[str, str], str]:
         body = json.loads(request.body or b"{}")
@@ -85,6 +87,12 @@ class ShopifyDiscounts:
     def BulkCreation(self, variables: dict[str, Any]) -> dict[str, Any]:  # noqa: N802
         nodes = [{"code": c, "errors": []} for c in self._bulk[variables["id"]]]
         return {"discountRedeemCodeBulkCreation": {"done": True, "codes": {"nodes": nodes}}}
+
+    def CustomerReferralUrl(self, variables: dict[str, Any]) -> dict[str, Any]:  # noqa: N802
+        for metafield in variables["metafields"]:
+            self.metafields[(metafield["ownerId"], metafield["key"])] = metafield["value"]
+        written = [{"id": f"gid://shopify/Metafield/{len(self.metafields)}"}]
+        return {"metafieldsSet": {"metafields": written, "userErrors": []}}
 
 
 def deliver(web: FlaskClient, payload: dict[str, Any], topic: str, delivery: str) -> None:
@@ -143,6 +151,10 @@ def test_a_referral_from_install_to_reward_code(
     widget = web.get(f"/proxy/widget.json?{proxy_query(customer=str(ANNA_ID))}").get_json()
     link_code = widget["customer"]["referral_code"]
     assert widget["customer"]["link"] == f"http://passiton.test/r/{link_code}"
+    # …and writes her link to her customer record, for the shop's shipping confirmation.
+    assert shopify.metafields == {
+        (f"gid://shopify/Customer/{ANNA_ID}", "referral_url"): widget["customer"]["link"]
+    }
 
     # Her friend follows the link and is sent to the store with a pool code applied.
     claimed = web.post(f"/r/{link_code}", data={"email": "friend@example.com"})

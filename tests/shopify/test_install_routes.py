@@ -42,7 +42,7 @@ def test_install_redirects_to_shopify_with_our_scopes_and_callback(web: FlaskCli
     assert (target.netloc, target.path) == (SHOP, "/admin/oauth/authorize")
     assert query["client_id"] == [CLIENT_ID]
     assert query["scope"] == [
-        "read_orders,read_customers,write_discounts,write_app_proxy,read_locales"
+        "read_orders,read_customers,write_customers,write_discounts,write_app_proxy,read_locales"
     ]
     assert query["redirect_uri"] == ["http://passiton.test/shopify/callback"]
     assert query["state"][0]

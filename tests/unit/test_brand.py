@@ -1,6 +1,6 @@
 import pytest
 
-from passiton.app.web.friend.brand import BLACK, WHITE, brand_for, contrast
+from passiton.app.brand import BLACK, WHITE, brand_for, contrast
 from passiton.core.program_settings import ProgramSettings
 
 

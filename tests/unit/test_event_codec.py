@@ -37,12 +37,16 @@ STATE = ev.OrderState(
     test=False,
     prior_orders=0,
     locale="de-AT",
+    marketing=ev.MarketingConsent(True, AT),
 )
 EXAMPLES: list[ev.Event] = [
     ev.OrderChanged(STATE),
     ev.RefundCreated(order_id="7", refund=ev.RefundSeen("r-2", Decimal("0.01"))),
     ev.OrderDeleted(order_id="7"),
     ev.CustomerCreated(customer_id="42", email=None, first_name="Anna"),
+    ev.MarketingConsentChanged(
+        customer_id="42", email="anna@example.com", consent=ev.MarketingConsent(False, None)
+    ),
     ev.CustomerDataRequested(customer_id=None, email="anna@example.com", request_id="9"),
     ev.CustomerRedactRequested(customer_id="42", email=None),
     ev.ShopRedactRequested(),
@@ -59,6 +63,15 @@ def test_an_order_recorded_before_the_buyers_language_was_carried_still_decodes(
     (decoded,) = decode_events(json.loads(json.dumps(recorded)))
 
     assert decoded == ev.OrderChanged(dataclasses.replace(STATE, locale=None))
+
+
+def test_an_order_recorded_before_the_checkout_box_was_carried_still_decodes() -> None:
+    recorded = encode_events([ev.OrderChanged(STATE)])
+    del recorded[0]["order"]["marketing"]
+
+    (decoded,) = decode_events(json.loads(json.dumps(recorded)))
+
+    assert decoded == ev.OrderChanged(dataclasses.replace(STATE, marketing=None))
 
 
 def test_every_event_type_has_a_tag_and_an_example() -> None:

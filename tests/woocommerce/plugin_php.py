@@ -179,3 +179,43 @@ def privacy_request(
     done = _run(PRIVACY_REQUEST, {"tool": tool, "email": email, "options": options, "user": user})
     assert isinstance(done, dict)
     return done
+
+
+STOREFRONT = PHP_DIR / "storefront_request.php"
+
+
+def placed_order(**changes: Any) -> dict[str, Any]:
+    """A paid guest order, placed a minute ago, as php/storefront_request.php places it."""
+    order = {
+        "id": 17,
+        "status": "processing",
+        "customer_id": 0,
+        "email": "dan@example.com",
+        "first_name": "Dan",
+        "order_key": "wc_order_Zk3q9XbD1",
+        "placed_seconds_ago": 60,
+        "locale": "en_US",
+    }
+    return {**order, **changes}
+
+
+def storefront_request(
+    render: list[Any],
+    options: dict[str, Any],
+    orders: list[dict[str, Any]] | None = None,
+    get: dict[str, str] | None = None,
+    query_vars: dict[str, str] | None = None,
+    user: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """One storefront request through the plugin: a thank-you page, an e-mail, a panel."""
+    payload = {
+        "render": render,
+        "options": options,
+        "orders": orders or [],
+        "get": get or {},
+        "query_vars": query_vars or {},
+        "user": user or {"ID": 0, "user_email": "", "first_name": ""},
+    }
+    done = _run(STOREFRONT, payload)
+    assert isinstance(done, dict)
+    return done

@@ -16,15 +16,21 @@ TEST_PHP_FILES = sorted(PHP_DIR.glob("*.php"))
 
 def test_the_plugin_has_php_files() -> None:
     assert [p.relative_to(PLUGIN).as_posix() for p in PHP_FILES] == [
+        "blocks/refer-a-friend/editor.asset.php",
         "includes/passiton-account.php",
         "includes/passiton-checkout.php",
         "includes/passiton-codes.php",
         "includes/passiton-compatibility.php",
+        "includes/passiton-consent.php",
         "includes/passiton-lifecycle.php",
+        "includes/passiton-moments.php",
+        "includes/passiton-panel.php",
         "includes/passiton-privacy-hooks.php",
         "includes/passiton-privacy.php",
         "includes/passiton-requests.php",
         "includes/passiton-revoke.php",
+        "includes/passiton-share.php",
+        "includes/passiton-storefront.php",
         "passiton.php",
     ]
 
@@ -39,6 +45,7 @@ def test_the_tests_have_php_files() -> None:
         "privacy_request.php",
         "rest_store.php",
         "shopper_journey.php",
+        "storefront_request.php",
     ]
 
 

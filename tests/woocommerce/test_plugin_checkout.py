@@ -11,7 +11,7 @@ import pytest
 
 from passiton.connectors.woocommerce.orders import order_state
 from tests.woocommerce.captured import FIXTURES
-from tests.woocommerce.plugin_php import shopper_journey
+from tests.woocommerce.plugin_php import forms_of, shopper_journey
 
 CHECKOUTS = ["block", "classic"]
 FRIEND_CODE = "pi-7k2qx-m3b9c"
@@ -35,7 +35,11 @@ def test_a_block_checkout_keeps_the_referral_code_on_the_order() -> None:
     done = shopper_journey([["add_to_cart", 12], ["checkout", "block"]], cookies=REFERRED)
 
     [order] = done["orders"]
-    assert meta(order) == {"_passiton_ref": "ANNA-7K2Q", "_passiton_locale": "en_US"}
+    assert meta(order) == {
+        "_passiton_ref": "ANNA-7K2Q",
+        "_passiton_locale": "en_US",
+        "_passiton_accepts_marketing": "no",
+    }
     assert order_state(as_webhook_body(order)).ref_code == "ANNA-7K2Q"
 
 
@@ -43,7 +47,11 @@ def test_a_classic_checkout_keeps_the_referral_code_on_the_order() -> None:
     done = shopper_journey([["add_to_cart", 12], ["checkout", "classic"]], cookies=REFERRED)
 
     [order] = done["orders"]
-    assert meta(order) == {"_passiton_ref": "ANNA-7K2Q", "_passiton_locale": "en_US"}
+    assert meta(order) == {
+        "_passiton_ref": "ANNA-7K2Q",
+        "_passiton_locale": "en_US",
+        "_passiton_accepts_marketing": "no",
+    }
     assert order_state(as_webhook_body(order)).ref_code == "ANNA-7K2Q"
 
 
@@ -87,3 +95,56 @@ def test_the_order_keeps_the_language_the_shopper_checked_out_in(checkout: str) 
     [order] = done["orders"]
     assert meta(order)["_passiton_locale"] == "de_DE"
     assert order_state(as_webhook_body(order)).locale == "de_DE"
+
+
+def test_the_classic_checkout_shows_the_opt_in_box_unticked() -> None:
+    done = shopper_journey([["add_to_cart", 12], ["view_checkout", "classic"]])
+
+    [form] = forms_of(f"<form>{done['checkout_html']}</form>")
+    assert form.fields == {"passiton_accepts_marketing": "1"}
+    assert "checked" not in done["checkout_html"]
+    assert "E-mail me my personal link to share with friends" in done["checkout_html"]
+
+
+def test_the_block_checkout_gets_the_opt_in_box_as_an_order_field() -> None:
+    done = shopper_journey([["add_to_cart", 12]])
+
+    assert done["block_fields"] == {
+        "passiton/accepts-marketing": {
+            "id": "passiton/accepts-marketing",
+            "label": "E-mail me my personal link to share with friends, and a reminder.",
+            "location": "order",
+            "type": "checkbox",
+        }
+    }
+    assert done["misplaced"] == []
+
+
+CONSENT = [
+    ("classic", {"passiton_accepts_marketing": "1"}, "yes"),
+    ("classic", {}, "no"),
+    ("block", {"passiton/accepts-marketing": True}, "yes"),
+    ("block", {"passiton/accepts-marketing": False}, "no"),
+    ("block", {}, "no"),
+]
+
+
+@pytest.mark.parametrize(("checkout", "posted", "kept"), CONSENT)
+def test_the_order_keeps_the_shoppers_answer_and_passiton_reads_it(
+    checkout: str, posted: dict[str, Any], kept: str
+) -> None:
+    done = shopper_journey([["add_to_cart", 12], ["checkout", checkout, posted]])
+
+    [order] = done["orders"]
+    assert meta(order)["_passiton_accepts_marketing"] == kept
+    marketing = order_state(as_webhook_body(order)).marketing
+    assert marketing is not None
+    assert marketing.accepts is (kept == "yes")
+
+
+@pytest.mark.parametrize("posted", [{"passiton_accepts_marketing": "<b>1</b>"}])
+def test_a_tampered_box_value_is_not_consent(posted: dict[str, str]) -> None:
+    done = shopper_journey([["add_to_cart", 12], ["checkout", "classic", posted]])
+
+    [order] = done["orders"]
+    assert meta(order)["_passiton_accepts_marketing"] == "no"

@@ -118,6 +118,7 @@ def test_the_refer_a_friend_call_the_plugin_signs_is_accepted(store: Store) -> N
         "can_redeem": True,
         "gifts_enabled": True,
         "rewards": [],
+        "friend_offer": "15%",
     }
 
 
@@ -327,3 +328,49 @@ def test_the_tab_lists_codes_worth_what_passiton_wrote_in_annas_language(store: 
 
     view = php("passiton_referral_view", answer["data"])
     assert [(r["amount"], r["amount_text"]) for r in view["rewards"]] == [("5.00", "5,00\xa0€")]
+
+
+def test_the_order_call_the_plugin_signs_enrols_a_guest_buyer(store: Store) -> None:
+    body = php(
+        "passiton_order_body",
+        17,
+        "processing",
+        0,
+        "dan@example.com",
+        "Dan",
+        "de_DE",
+        "2026-11-22T18:56:19",
+    )
+    assert body == {
+        "order_id": 17,
+        "status": "processing",
+        "customer_id": "0",
+        "email": "dan@example.com",
+        "first_name": "Dan",
+        "locale": "de_DE",
+        "created_at": "2026-11-22T18:56:19",
+    }
+    status, answer = store.call("/woocommerce/plugin/order", body)
+    assert status == 200
+    view = php("passiton_referral_view", answer["data"])
+    with store.runtime.db.sessions() as session:
+        dan = session.scalar(select(Customer).where(Customer.email_key == "dan@example.com"))
+        assert dan is not None
+        assert view["link"] == f"{APP_URL}/r/{dan.referral_code}"
+
+
+def test_an_order_without_language_or_date_leaves_them_out() -> None:
+    body = php("passiton_order_body", 17, "completed", 7, "anna@example.com", "Anna", "", "")
+    assert set(body) == {"order_id", "status", "customer_id", "email", "first_name"}
+
+
+def test_the_share_links_carry_the_message_and_link_encoded() -> None:
+    links = php(
+        "passiton_share_links", "http://passiton.test/r/ANNA-7K2Q", "15% off", "Hi & welcome:"
+    )
+    text = "Hi%20%26%20welcome%3A%20http%3A%2F%2Fpassiton.test%2Fr%2FANNA-7K2Q"
+    assert links == {
+        "email": f"mailto:?subject=15%25%20off&body={text}",
+        "whatsapp": f"https://wa.me/?text={text}",
+        "sms": f"sms:?&body={text}",
+    }

@@ -29,7 +29,13 @@ def test_the_pot_holds_the_strings_and_the_translators_comments() -> None:
     pot = SHIPPED.read_text()
     assert 'msgid "Refer a friend"' in pot
     assert "#. translators: 1: available points, 2: pending points" in pot
-    assert "Project-Id-Version: Passiton referrals 0.3.0" in pot
+    assert "Project-Id-Version: Passiton referrals 0.4.0" in pot
+
+
+def test_the_pot_holds_the_blocks_title_in_wordpress_context() -> None:
+    pot = SHIPPED.read_text()
+    entry = '#: blocks/refer-a-friend/block.json\nmsgctxt "block title"\nmsgid "Refer a friend"'
+    assert entry in pot
 
 
 def test_every_translatable_string_uses_the_plugins_text_domain() -> None:

@@ -1,8 +1,8 @@
 <?php
 /**
  * Plugin Name: Passiton referrals
- * Description: Storefront pieces of the Passiton referral program: friend codes, referral attribution and a "Refer a friend" section in My Account.
- * Version: 0.3.0
+ * Description: Storefront pieces of the Passiton referral program: friend codes, referral attribution, the buyer's link on the thank-you page and in order e-mails, and "Refer a friend" in My Account, a shortcode, a block and a launcher.
+ * Version: 0.4.0
  * Requires Plugins: woocommerce
  * Text Domain: passiton
  * Domain Path: /languages
@@ -18,11 +18,21 @@ const PASSITON_COOKIE   = 'passiton_ref';
 const PASSITON_META_KEY = '_passiton_ref';
 const PASSITON_LANG_KEY = '_passiton_locale';
 const PASSITON_FILE     = __FILE__;
+const PASSITON_VERSION  = '0.4.0';
+
+const PASSITON_MARKETING_KEY   = '_passiton_accepts_marketing';
+const PASSITON_MARKETING_FIELD = 'passiton_accepts_marketing';
+const PASSITON_MARKETING_BLOCK = 'passiton/accepts-marketing';
 
 require_once __DIR__ . '/includes/passiton-codes.php';
 require_once __DIR__ . '/includes/passiton-requests.php';
+require_once __DIR__ . '/includes/passiton-share.php';
+require_once __DIR__ . '/includes/passiton-panel.php';
+require_once __DIR__ . '/includes/passiton-moments.php';
+require_once __DIR__ . '/includes/passiton-storefront.php';
 require_once __DIR__ . '/includes/passiton-account.php';
 require_once __DIR__ . '/includes/passiton-checkout.php';
+require_once __DIR__ . '/includes/passiton-consent.php';
 require_once __DIR__ . '/includes/passiton-compatibility.php';
 require_once __DIR__ . '/includes/passiton-lifecycle.php';
 require_once __DIR__ . '/includes/passiton-revoke.php';
@@ -31,9 +41,18 @@ require_once __DIR__ . '/includes/passiton-privacy-hooks.php';
 register_activation_hook( __FILE__, 'passiton_activate' );
 register_deactivation_hook( __FILE__, 'passiton_deactivate' );
 
-/** The settings the merchant copies from their Passiton account page. */
+/**
+ * The settings the merchant copies from their Passiton account page, and the switches: the
+ * link in the order e-mails (on unless switched off) and the floating launcher (off).
+ */
 function passiton_settings() {
-	$defaults = array( 'app_url' => '', 'shop_id' => '', 'plugin_key' => '' );
+	$defaults = array(
+		'app_url'      => '',
+		'shop_id'      => '',
+		'plugin_key'   => '',
+		'order_emails' => '1',
+		'launcher'     => '',
+	);
 	return wp_parse_args( (array) get_option( PASSITON_OPTION, array() ), $defaults );
 }
 
@@ -67,11 +86,12 @@ add_action(
 /**
  * A signed call to Passiton (see includes/passiton-requests.php), read with passiton_read_answer().
  *
- * @param string $path Passiton's route.
- * @param array  $body The fields to send.
+ * @param string $path    Passiton's route.
+ * @param array  $body    The fields to send.
+ * @param int    $timeout Seconds to wait for the answer.
  * @return array array( 'data' => array|null, 'error' => string ).
  */
-function passiton_call( $path, array $body ) {
+function passiton_call( $path, array $body, $timeout = 5 ) {
 	$request = passiton_signed_request( passiton_settings(), $path, $body, time() );
 	if ( null === $request ) {
 		return passiton_read_answer( '', null );
@@ -79,7 +99,7 @@ function passiton_call( $path, array $body ) {
 	$response = wp_remote_post(
 		$request['url'],
 		array(
-			'timeout' => 5,
+			'timeout' => $timeout,
 			'body'    => $request['body'],
 			'headers' => $request['headers'],
 		)
@@ -115,9 +135,12 @@ add_action(
 			array(
 				'sanitize_callback' => function ( $input ) {
 					return array(
-						'app_url'    => esc_url_raw( $input['app_url'] ?? '' ),
-						'shop_id'    => preg_replace( '/\D/', '', $input['shop_id'] ?? '' ),
-						'plugin_key' => sanitize_text_field( $input['plugin_key'] ?? '' ),
+						'app_url'      => esc_url_raw( $input['app_url'] ?? '' ),
+						'shop_id'      => preg_replace( '/\D/', '', $input['shop_id'] ?? '' ),
+						'plugin_key'   => sanitize_text_field( $input['plugin_key'] ?? '' ),
+						// Checkboxes: an unticked one is not posted at all.
+						'order_emails' => empty( $input['order_emails'] ) ? '' : '1',
+						'launcher'     => empty( $input['launcher'] ) ? '' : '1',
 					);
 				},
 			)
@@ -140,6 +163,19 @@ function passiton_settings_page() {
 			esc_attr( PASSITON_OPTION ),
 			esc_attr( $field ),
 			esc_attr( $settings[ $field ] )
+		);
+	}
+	$switches = array(
+		'order_emails' => __( 'Show the referral link in the processing and completed order e-mails', 'passiton' ),
+		'launcher'     => __( 'Show a floating "Refer a friend" button on every page', 'passiton' ),
+	);
+	foreach ( $switches as $field => $label ) {
+		printf(
+			'<p><label><input type="checkbox" name="%1$s[%2$s]" value="1"%3$s> %4$s</label></p>',
+			esc_attr( PASSITON_OPTION ),
+			esc_attr( $field ),
+			'1' === $settings[ $field ] ? ' checked' : '',
+			esc_html( $label )
 		);
 	}
 	submit_button();

@@ -14,6 +14,9 @@ from sqlalchemy.orm import Session
 
 from passiton.app import migrate
 from passiton.app.config import ConfigError, Settings, load_settings
+from passiton.app.log_setup import configure_logging, redact
+from passiton.app.mail.operator_check import send_operator_test
+from passiton.app.mail.transport import MailError
 from passiton.app.platforms.woocommerce import woocommerce_store
 from passiton.app.runtime import build_runtime
 from passiton.app.serving.public_url import public_url, served_url
@@ -21,6 +24,7 @@ from passiton.app.tasks.heartbeat import HeartbeatThread
 from passiton.app.tasks.jobs import WEBHOOK_RECHECK
 from passiton.app.web.merchant.api_keys import create_api_key
 from passiton.connectors.woocommerce.client import WebhookCheck
+from passiton.core.identity import is_plausible_email
 from passiton.core.models import Platform, Shop, ShopStatus
 from passiton.core.ports import StoreError
 from passiton.core.services import reconciliation
@@ -64,6 +68,7 @@ def serve(host: str, port: int, web_workers: int, task_workers: int, no_worker: 
     from passiton.app.serving.supervisor import Child, Supervisor
 
     settings = _settings()
+    configure_logging(settings.log_format)
     migrate.upgrade(settings.database_url)
     public = public_url(settings.app_url if settings.app_url_given else None, host, port)
     # Both children read their settings from this environment: the links the web role writes
@@ -115,13 +120,16 @@ def serve(host: str, port: int, web_workers: int, task_workers: int, no_worker: 
 )
 def worker(workers: int, scheduler: bool) -> None:
     """Run the task worker (Huey consumer, with the periodic jobs unless --no-scheduler)."""
-    runtime = build_runtime(_settings())
+    settings = _settings()
+    configure_logging(settings.log_format)
+    runtime = build_runtime(settings)
     consumer = runtime.huey.create_consumer(
         workers=workers, worker_type="thread", periodic=scheduler
     )
     role = "with the periodic jobs" if scheduler else "without the periodic jobs"
     click.echo(
-        f"Passiton worker running ({workers} threads, {role}, queue {runtime.settings.queue_url})"
+        f"Passiton worker running ({workers} threads, {role}, "
+        f"queue {redact(runtime.settings.queue_url)})"
     )
     heartbeat = HeartbeatThread(runtime.huey)
     heartbeat.start()
@@ -129,6 +137,29 @@ def worker(workers: int, scheduler: bool) -> None:
         consumer.run()
     finally:
         heartbeat.stop()
+
+
+@main.command()
+def doctor() -> None:
+    """Check configuration, database, queue, workers and each shop's store; say what is wrong."""
+    from passiton.app.cli.doctor import Finding, run_checks
+
+    try:
+        settings = load_settings()
+    except ConfigError as error:
+        click.echo(Finding("configuration", str(error), problem=True).line())
+        raise SystemExit(1) from error
+    runtime = build_runtime(settings)
+    try:
+        findings = run_checks(settings, runtime)
+    finally:
+        runtime.close()
+    for finding in findings:
+        click.echo(finding.line())
+    problems = sum(f.problem for f in findings)
+    click.echo(f"{problems} problem(s) found." if problems else "All good.")
+    if problems:
+        raise SystemExit(1)
 
 
 @main.group()
@@ -180,6 +211,23 @@ def reconcile(shop_ref: str | None) -> None:
             runtime.db.sessions, runtime.stores, shop_id, datetime.now(UTC)
         )
         click.echo(f"shop {shop_id}: {seen} orders reconciled")
+
+
+@main.group()
+def mail() -> None:
+    """E-mail."""
+
+
+@mail.command("test")
+@click.option("--to", "to", required=True, help="The address to send the test message to.")
+def mail_test(to: str) -> None:
+    """Send one test message through the configured transport (SMTP, or var/outbox/)."""
+    if not is_plausible_email(to):
+        raise click.ClickException(f"not an e-mail address: {to}")
+    try:
+        click.echo(send_operator_test(_settings(), to))
+    except MailError as error:
+        raise click.ClickException(f"the message was not sent: {error}") from error
 
 
 @main.group()

@@ -15,16 +15,17 @@ import click
 from flask import Flask
 
 from passiton.app import migrate
+from passiton.app.cli.sandbox_mail import last_message_id, mail_report
+from passiton.app.cli.sandbox_story.shopify_scenario import ShopifyScenario
+from passiton.app.cli.sandbox_story.storefront import app_transport
+from passiton.app.cli.sandbox_story.story import ScenarioFailed, Story
+from passiton.app.cli.sandbox_story.woocommerce_scenario import WooCommerceScenario
 from passiton.app.config import Settings
 from passiton.app.factory import create_app
 from passiton.app.runtime import Runtime, build_runtime
 from passiton.sandbox.faults import FaultSettings
 from passiton.sandbox.server import Sandbox
 from passiton.sandbox.shopify_oauth import ShopifyApp
-from passiton.sandbox.shopify_scenario import ShopifyScenario
-from passiton.sandbox.storefront import app_transport
-from passiton.sandbox.story import ScenarioFailed, Story
-from passiton.sandbox.woocommerce_scenario import WooCommerceScenario
 
 FAULT_RATE = 0.2
 STORIES: dict[str, type[Story[Any, Any]]] = {
@@ -107,11 +108,15 @@ class Tally:
 
 def _tell(kind: type[Story[Any, Any]], runtime: Runtime, web: Flask, sandbox: Sandbox) -> None:
     before = Tally.of(sandbox)
+    mail_before = last_message_id(runtime)
     story = kind(runtime, web.test_client(), sandbox, click.echo)
     click.echo("")
     click.echo(story.title)
     story.run()
     _summary(story, Tally.of(sandbox).since(before))
+    click.echo("  e-mails each person got (queued ones go out when due):")
+    for line in mail_report(runtime, mail_before) or ["none"]:
+        click.echo(f"    {line}")
 
 
 def _summary(story: Story[Any, Any], tally: Tally) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import time
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
@@ -12,16 +11,13 @@ from passiton.app.config import Settings
 from passiton.app.database import Database
 from passiton.app.stores import PlatformStores
 from passiton.app.vault import Vault
-from passiton.connectors.shopify.client import ShopifyAdminClient
+from passiton.connectors.shopify.client import MAX_THROTTLE_WAITS, ShopifyAdminClient
 from passiton.connectors.shopify.store import ShopifyStore
-from passiton.connectors.shopify.tokens import ShopifyCredentials, TokenEndpoint
+from passiton.connectors.shopify.tokens import TIMEOUT, ShopifyCredentials, TokenEndpoint
 from passiton.connectors.shopify.webhooks import ShopifyWebhooks
 from passiton.core.models import Platform, Shop
-from passiton.core.ports import StorePort, StoreShop
+from passiton.core.ports import StoreDirectory, StorePort, StoreShop, WebhookConnector
 from passiton.core.services.shops import find_shop_id, install_shop
-
-if TYPE_CHECKING:
-    from passiton.app.runtime import Runtime
 
 
 class DatabaseShopLookup:
@@ -89,16 +85,31 @@ def token_endpoint(settings: Settings) -> TokenEndpoint:
     )
 
 
-def shopify_store(settings: Settings, db: Database, vault: Vault, shop: StoreShop) -> ShopifyStore:
-    """The store client for one Shopify shop."""
-    client = ShopifyAdminClient(
+def admin_client(
+    settings: Settings,
+    db: Database,
+    vault: Vault,
+    shop: StoreShop,
+    *,
+    timeout: tuple[float, float] = TIMEOUT,
+    throttle_waits: int = MAX_THROTTLE_WAITS,
+) -> ShopifyAdminClient:
+    """The Admin GraphQL client for one Shopify shop, with its stored credentials."""
+    return ShopifyAdminClient(
         shop_id=shop.shop_id,
         shop=shop.domain,
         admin_base=settings.shopify_admin_url_template.format(shop=shop.domain),
         api_version=settings.shopify_api_version,
         credentials=VaultCredentialStore(db, vault),
         tokens=token_endpoint(settings),
+        timeout=timeout,
+        throttle_waits=throttle_waits,
     )
+
+
+def shopify_store(settings: Settings, db: Database, vault: Vault, shop: StoreShop) -> ShopifyStore:
+    """The store client for one Shopify shop."""
+    client = admin_client(settings, db, vault, shop)
     return ShopifyStore(
         client, webhook_uri=f"{settings.app_url}/webhooks/shopify", sleep=time.sleep
     )
@@ -117,17 +128,26 @@ def install_with_credentials(
     return db.run(work)
 
 
-def wire_shopify(runtime: Runtime) -> None:
+def shopify_configured(settings: Settings) -> bool:
+    return bool(settings.shopify_api_key and settings.shopify_api_secret)
+
+
+def wire_shopify(
+    settings: Settings,
+    db: Database,
+    vault: Vault,
+    connectors: dict[str, WebhookConnector],
+    stores: StoreDirectory,
+) -> None:
     """Add the Shopify webhook connector and store client when the app is configured."""
-    settings, db, vault = runtime.settings, runtime.db, runtime.vault
-    if not (settings.shopify_api_key and settings.shopify_api_secret):
+    if not shopify_configured(settings):
         return
-    runtime.connectors.setdefault(
+    connectors.setdefault(
         "shopify", ShopifyWebhooks(shopify_secrets(settings), DatabaseShopLookup(db))
     )
-    if isinstance(runtime.stores, PlatformStores):
+    if isinstance(stores, PlatformStores):
 
         def factory(shop: StoreShop) -> StorePort:
             return shopify_store(settings, db, vault, shop)
 
-        runtime.stores.add(Platform.SHOPIFY.value, factory)
+        stores.add(Platform.SHOPIFY.value, factory)

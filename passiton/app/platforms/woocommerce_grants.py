@@ -12,12 +12,14 @@ import logging
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import Protocol
 from urllib.parse import urlsplit
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from passiton.app.database import Database
+from passiton.app.vault import Vault
 from passiton.connectors.woocommerce import auth
 from passiton.connectors.woocommerce.key_checks import (
     RevokeOutcome,
@@ -36,9 +38,6 @@ from passiton.core.models import Platform
 from passiton.core.ports import StoreError
 from passiton.core.services.shops import find_shop, install_shop
 
-if TYPE_CHECKING:
-    from passiton.app.runtime import Runtime
-
 log = logging.getLogger(__name__)
 VERIFY_GIVE_UP = timedelta(hours=1)
 """A grant the store has not let us check for this long is refused; the merchant reconnects."""
@@ -51,6 +50,16 @@ KEY_REFUSED = "The store did not accept the key it sent ({reason}). Connect agai
 UNREACHABLE = "The store could not be reached to check its key. Connect again from this page."
 
 
+class GrantKeeper(Protocol):
+    """Where grants are kept: the database, and the vault their keys are sealed with."""
+
+    @property
+    def db(self) -> Database: ...
+
+    @property
+    def vault(self) -> Vault: ...
+
+
 @dataclass(frozen=True)
 class Linked:
     """A verified grant's result: the shop it connected, and whether an old key is to revoke."""
@@ -60,7 +69,7 @@ class Linked:
 
 
 def record_grant(
-    session: Session, runtime: Runtime, grant: auth.KeyGrant, now: datetime
+    session: Session, keeper: GrantKeeper, grant: auth.KeyGrant, now: datetime
 ) -> int | None:
     """Keep the grant sealed on its connect request, to verify; None for an unusable state."""
     pending = session.scalar(
@@ -72,7 +81,7 @@ def record_grant(
         return None
     pending.used_at = now
     pending.status = GrantStatus.VERIFYING
-    pending.sealed_grant = runtime.vault.seal(
+    pending.sealed_grant = keeper.vault.seal(
         {
             "consumer_key": grant.consumer_key,
             "consumer_secret": grant.consumer_secret,
@@ -82,9 +91,9 @@ def record_grant(
     return pending.id
 
 
-def verify_grant(runtime: Runtime, request_id: int, *, last_try: bool) -> Linked | None:
+def verify_grant(keeper: GrantKeeper, request_id: int, *, last_try: bool) -> Linked | None:
     """Prove a grant's key against its store, then link it; StoreError when worth a retry."""
-    credentials = runtime.db.run(lambda s: _grant_to_verify(s, runtime, request_id))
+    credentials = keeper.db.run(lambda s: _grant_to_verify(s, keeper, request_id))
     if credentials is None:
         return None
     try:
@@ -93,20 +102,18 @@ def verify_grant(runtime: Runtime, request_id: int, *, last_try: bool) -> Linked
         if error.retryable and not last_try:
             raise
         reason = UNREACHABLE if error.retryable else KEY_REFUSED.format(reason=error)
-        runtime.db.run(lambda s: _refuse(s, request_id, reason))
+        keeper.db.run(lambda s: _refuse(s, request_id, reason))
         log.warning("woocommerce key grant %s refused: %s", request_id, error)
         return None
-    linked = runtime.db.run(
-        lambda s: _link_verified_grant(s, runtime, request_id, datetime.now(UTC))
-    )
+    linked = keeper.db.run(lambda s: _link_verified_grant(s, keeper, request_id, datetime.now(UTC)))
     if linked is not None:
         log.info("woocommerce store connected: shop=%s", linked.shop_id)
     return linked
 
 
-def revoke_old_key(runtime: Runtime, request_id: int, *, last_try: bool) -> OldKeyStatus | None:
+def revoke_old_key(keeper: GrantKeeper, request_id: int, *, last_try: bool) -> OldKeyStatus | None:
     """Ask the plugin to revoke the key a connect replaced; StoreError when worth a retry."""
-    call = runtime.db.run(lambda s: _revocation_to_send(s, runtime, request_id))
+    call = keeper.db.run(lambda s: _revocation_to_send(s, keeper, request_id))
     if call is None:
         return None
     store_url, shop_id, plugin_key, key_id = call
@@ -119,13 +126,13 @@ def revoke_old_key(runtime: Runtime, request_id: int, *, last_try: bool) -> OldK
     status = (
         OldKeyStatus.REVOKED if outcome is RevokeOutcome.REVOKED else OldKeyStatus.REMOVE_BY_HAND
     )
-    runtime.db.run(lambda s: _record_revocation(s, request_id, status))
+    keeper.db.run(lambda s: _record_revocation(s, request_id, status))
     return status
 
 
-def unfinished_grants(runtime: Runtime, now: datetime) -> tuple[list[int], list[int]]:
+def unfinished_grants(keeper: GrantKeeper, now: datetime) -> tuple[list[int], list[int]]:
     """Grants still to verify and old keys still to revoke; grants waiting too long are refused."""
-    with runtime.db.sessions() as session:
+    with keeper.db.sessions() as session:
         verifying = [
             (request_id, used_at)
             for request_id, used_at in session.execute(
@@ -144,19 +151,21 @@ def unfinished_grants(runtime: Runtime, now: datetime) -> tuple[list[int], list[
     given_up = now - VERIFY_GIVE_UP
     stale = [i for i, used_at in verifying if used_at is not None and used_at < given_up]
     for request_id in stale:
-        _refuse_unreachable(runtime, request_id)
+        _refuse_unreachable(keeper, request_id)
     return [i for i, _ in verifying if i not in stale], revoking
 
 
-def _refuse_unreachable(runtime: Runtime, request_id: int) -> None:
-    runtime.db.run(lambda s: _refuse(s, request_id, UNREACHABLE))
+def _refuse_unreachable(keeper: GrantKeeper, request_id: int) -> None:
+    keeper.db.run(lambda s: _refuse(s, request_id, UNREACHABLE))
 
 
-def _grant_to_verify(session: Session, runtime: Runtime, request_id: int) -> WooCredentials | None:
+def _grant_to_verify(
+    session: Session, keeper: GrantKeeper, request_id: int
+) -> WooCredentials | None:
     pending = session.get(ConnectRequest, request_id)
     if pending is None or pending.status is not GrantStatus.VERIFYING:
         return None
-    keys = runtime.vault.open(pending.sealed_grant)
+    keys = keeper.vault.open(pending.sealed_grant)
     if not keys:
         return None
     return WooCredentials(
@@ -175,13 +184,13 @@ def _refuse(session: Session, request_id: int, reason: str) -> None:
 
 
 def _link_verified_grant(
-    session: Session, runtime: Runtime, request_id: int, now: datetime
+    session: Session, keeper: GrantKeeper, request_id: int, now: datetime
 ) -> Linked | None:
     """Link the merchant to the store and store its keys, unless another merchant owns it."""
     pending = _locked(session, request_id)
     if pending is None or pending.status is not GrantStatus.VERIFYING:
         return None
-    grant = runtime.vault.open(pending.sealed_grant) or {}
+    grant = keeper.vault.open(pending.sealed_grant) or {}
     key_id = str(grant.get("key_id", ""))
     existing = find_shop(session, Platform.WOOCOMMERCE, pending.store_url)
     if existing is not None:
@@ -194,14 +203,14 @@ def _link_verified_grant(
             # The owner keeps the shop, its keys and its plugin key; sharing is by invitation.
             _refuse(session, request_id, OWNED_ELSEWHERE.format(key_id=key_id or "?"))
             return None
-    old_keys = runtime.vault.open(existing.credentials) if existing is not None else None
+    old_keys = keeper.vault.open(existing.credentials) if existing is not None else None
     host = urlsplit(pending.store_url).hostname or pending.store_url
     shop = install_shop(
         session, platform=Platform.WOOCOMMERCE, domain=pending.store_url, name=host, now=now
     )
     # Reconnecting replaces the keys; the webhook secret is kept so that subscriptions
     # already on the store (found again by their delivery URL) keep verifying.
-    shop.credentials = runtime.vault.seal(
+    shop.credentials = keeper.vault.seal(
         {
             "store_url": pending.store_url,
             "consumer_key": grant.get("consumer_key", ""),
@@ -209,8 +218,8 @@ def _link_verified_grant(
             "key_id": key_id,
         }
     )
-    if runtime.vault.open_text(shop.webhook_secret) is None:
-        shop.webhook_secret = runtime.vault.seal_text(auth.new_webhook_secret())
+    if keeper.vault.open_text(shop.webhook_secret) is None:
+        shop.webhook_secret = keeper.vault.seal_text(auth.new_webhook_secret())
     link = select(MerchantShop).where(
         MerchantShop.merchant_id == pending.merchant_id, MerchantShop.shop_id == shop.id
     )
@@ -218,7 +227,7 @@ def _link_verified_grant(
         session.add(MerchantShop(merchant_id=pending.merchant_id, shop_id=shop.id))
     if session.get(PluginKey, shop.id) is None:
         session.add(
-            PluginKey(shop_id=shop.id, sealed_key=runtime.vault.seal_text(auth.new_plugin_key()))
+            PluginKey(shop_id=shop.id, sealed_key=keeper.vault.seal_text(auth.new_plugin_key()))
         )
     pending.status = GrantStatus.CONNECTED
     pending.shop_id = shop.id
@@ -232,7 +241,7 @@ def _link_verified_grant(
 
 
 def _revocation_to_send(
-    session: Session, runtime: Runtime, request_id: int
+    session: Session, keeper: GrantKeeper, request_id: int
 ) -> tuple[str, int, str, str] | None:
     pending = session.get(ConnectRequest, request_id)
     if (
@@ -243,7 +252,7 @@ def _revocation_to_send(
     ):
         return None
     sealed = session.get(PluginKey, pending.shop_id)
-    plugin_key = runtime.vault.open_text(sealed.sealed_key) if sealed is not None else None
+    plugin_key = keeper.vault.open_text(sealed.sealed_key) if sealed is not None else None
     if plugin_key is None:
         pending.old_key_status = OldKeyStatus.REMOVE_BY_HAND
         return None

@@ -8,15 +8,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from huey import crontab
-from huey.api import Task
+from huey.api import Huey, Task
 
 from passiton.app.platforms import woocommerce_grants as grants
-
-if TYPE_CHECKING:
-    from passiton.app.runtime import Runtime
+from passiton.app.tasks.jobs import Tasks
 
 VERIFY_RETRIES = 5
 REVOKE_RETRIES = 5
@@ -29,9 +27,11 @@ class GrantTasks:
     sweep: Any
 
 
-def register_grant_tasks(runtime: Runtime) -> GrantTasks:
-    """The verify and revoke tasks, and the sweep that re-finds those whose task was lost."""
-    huey = runtime.huey
+def register_grant_tasks(huey: Huey, keeper: grants.GrantKeeper, tasks: Tasks) -> GrantTasks:
+    """The verify and revoke tasks, and the sweep that re-finds those whose task was lost.
+
+    A linked store's first work (webhooks, friend pool, facts) is queued with `tasks`.
+    """
 
     @huey.task(
         name="verify_woocommerce_grant",
@@ -42,12 +42,12 @@ def register_grant_tasks(runtime: Runtime) -> GrantTasks:
     )
     def verify_grant(request_id: int, task: Task | None = None) -> bool:
         last_try = task is None or task.retries == 0
-        linked = grants.verify_grant(runtime, request_id, last_try=last_try)
+        linked = grants.verify_grant(keeper, request_id, last_try=last_try)
         if linked is None:
             return False
-        runtime.tasks.register_webhooks(linked.shop_id)
-        runtime.tasks.refill_pool(linked.shop_id)
-        runtime.tasks.refresh_shop_facts(linked.shop_id)
+        tasks.register_webhooks(linked.shop_id)
+        tasks.refill_pool(linked.shop_id)
+        tasks.refresh_shop_facts(linked.shop_id)
         if linked.revoke_old_key:
             revoke_old_key(request_id)
         return True
@@ -61,12 +61,12 @@ def register_grant_tasks(runtime: Runtime) -> GrantTasks:
     )
     def revoke_old_key(request_id: int, task: Task | None = None) -> str:
         last_try = task is None or task.retries == 0
-        status = grants.revoke_old_key(runtime, request_id, last_try=last_try)
+        status = grants.revoke_old_key(keeper, request_id, last_try=last_try)
         return status.value if status is not None else ""
 
     @huey.periodic_task(crontab(minute="*"), name="sweep_woocommerce_grants")
     def sweep_grants() -> None:
-        to_verify, to_revoke = grants.unfinished_grants(runtime, datetime.now(UTC))
+        to_verify, to_revoke = grants.unfinished_grants(keeper, datetime.now(UTC))
         for request_id in to_verify:
             verify_grant(request_id)
         for request_id in to_revoke:

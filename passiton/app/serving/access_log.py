@@ -14,6 +14,8 @@ from urllib.parse import unquote_plus
 
 from gunicorn.glogging import Logger
 
+from passiton.app.log_setup import redact
+
 SECRET_QUERY_PARAMETERS = frozenset(
     {"id_token", "code", "hmac", "signature", "logged_in_customer_id", "state"}
 )
@@ -54,3 +56,23 @@ class RedactingAccessLogger(Logger):  # type: ignore[misc]
             if key.startswith("{") and isinstance(value, str) and "?" in value:
                 atoms[key] = redact_url(value)
         return atoms
+
+    def access(self, resp: Any, req: Any, environ: Any, request_time: Any) -> None:
+        """gunicorn's access line, with the request's fields attached for the JSON format."""
+        # Passiton's options always set both (gunicorn_options); without either there is no log.
+        if not (self.cfg.accesslog or self.cfg.logconfig_dict):
+            return
+        atoms = self.atoms(resp, req, environ, request_time)
+        fields = {
+            "request_id": atoms.get("{x-request-id}o") or None,
+            "method": atoms.get("m"),
+            "path": redact(str(atoms.get("U", ""))),
+            "status": atoms.get("s"),
+            "duration_ms": round(request_time.total_seconds() * 1000, 1),
+        }
+        try:
+            self.access_log.info(
+                self.cfg.access_log_format, self.atoms_wrapper_class(atoms), extra=fields
+            )
+        except Exception:  # gunicorn's own behaviour: a bad format is an error line, not a crash
+            self.exception("access log line could not be written")

@@ -65,8 +65,12 @@ class _Gunicorn(BaseApplication):  # type: ignore[misc]
         return create_app()
 
 
-def gunicorn_options(host: str, port: int, workers: int) -> dict[str, Any]:
+def gunicorn_options(
+    host: str, port: int, workers: int, log_format: str = "text"
+) -> dict[str, Any]:
     """The web server's settings; the access log redacts credentials in query strings."""
+    from passiton.app.log_setup import logging_config
+
     return {
         "bind": f"{host}:{port}",
         "workers": workers,
@@ -81,14 +85,16 @@ def gunicorn_options(host: str, port: int, workers: int) -> dict[str, Any]:
         "graceful_timeout": 10,
         "accesslog": "-",
         "logger_class": "passiton.app.serving.access_log.RedactingAccessLogger",
+        # gunicorn's error and access logs and the app's own loggers, in one format.
+        "logconfig_dict": logging_config(log_format),
         # Passiton does not use gunicorn's runtime control socket; without this every
         # instance on a machine would contend for the same path under $HOME.
         "control_socket_disable": True,
     }
 
 
-def run_gunicorn(host: str, port: int, workers: int) -> None:
-    _Gunicorn(gunicorn_options(host, port, workers)).run()
+def run_gunicorn(host: str, port: int, workers: int, log_format: str = "text") -> None:
+    _Gunicorn(gunicorn_options(host, port, workers, log_format)).run()
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -98,7 +104,14 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--port", type=int, default=8000)
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args(argv)
-    run_gunicorn(args.host, args.port, args.workers)
+    # Only the configuration module: nothing that binds threading or ssl before gevent patches.
+    from passiton.app.config import ConfigError, load_settings
+
+    try:
+        log_format = load_settings().log_format
+    except ConfigError as error:
+        parser.error(str(error))
+    run_gunicorn(args.host, args.port, args.workers, log_format)
 
 
 if __name__ == "__main__":

@@ -36,8 +36,10 @@ from passiton.core.services import (
     approvals,
     deliveries,
     friend_pool,
+    merchant_summary,
     reconciliation,
     redemption,
+    retention,
     shop_facts,
 )
 from passiton.core.services.shops import store_shop
@@ -85,13 +87,31 @@ class Tasks:
     recheck_webhooks: Any
     """Check one shop's webhooks again in WEBHOOK_RECHECK (after a repair)."""
     refresh_all_facts: Any
+    prune_old_records: Any
+    merchant_summaries: Any
     verify_woocommerce_grant: Any = None
     """Set by the WooCommerce wiring, which owns the key grant tasks."""
     revoke_woocommerce_key: Any = None
     sweep_woocommerce_grants: Any = None
+    send_hook: Any = None
+    """Set by the outbound webhook wiring: send one owed delivery to a merchant's endpoint."""
+    sweep_hooks: Any = None
+    publish_link: Any = None
+    """Set by the Shopify wiring: write a buyer's link to their customer metafield."""
+    sweep_links: Any = None
+    send_mail: Any = None
+    """Set by the mail wiring (app/mail/tasks.py), with the sweep that finds due messages."""
+    sweep_mail: Any = None
 
 
-def register_tasks(huey: Huey, db: Database, stores: StoreDirectory) -> Tasks:
+def register_tasks(
+    huey: Huey,
+    db: Database,
+    stores: StoreDirectory,
+    keep: retention.RetentionPolicy | None = None,
+) -> Tasks:
+    policy = keep or retention.RetentionPolicy()
+
     @huey.task(name="apply_delivery", retries=6, retry_delay=10, retry_backoff=2)
     def apply_delivery(delivery_id: int) -> bool:
         # Retries cover a database that is down; races between deliveries that touch the
@@ -196,6 +216,12 @@ def register_tasks(huey: Huey, db: Database, stores: StoreDirectory) -> Tasks:
         for shop_id in _active_shops(db, Platform.WOOCOMMERCE):
             refresh_shop_facts(shop_id)
 
+    @huey.periodic_task(crontab(minute="41", hour="4"), name="prune_old_records")
+    def prune_old_records() -> dict[str, int]:
+        removed = db.run(lambda s: retention.prune(s, policy, datetime.now(UTC)))
+        log.info("pruned old records: %s", removed)
+        return removed
+
     @huey.periodic_task(crontab(minute="*/15"), name="reconcile_all")
     def reconcile_all() -> None:
         with db.transaction() as session:
@@ -204,6 +230,12 @@ def register_tasks(huey: Huey, db: Database, stores: StoreDirectory) -> Tasks:
             )
         for shop_id in shop_ids:
             reconcile_shop(shop_id)
+
+    # Daily, though the summary is weekly: one message per shop and week (the outbox key
+    # names the week), so a day the worker was down only delays it.
+    @huey.periodic_task(crontab(minute="41", hour="6"), name="merchant_summaries")
+    def merchant_summaries() -> int:
+        return db.run(lambda s: merchant_summary.queue_weekly_summaries(s, datetime.now(UTC)))
 
     return Tasks(
         apply_delivery=apply_delivery,
@@ -219,6 +251,8 @@ def register_tasks(huey: Huey, db: Database, stores: StoreDirectory) -> Tasks:
         check_webhooks=check_webhooks,
         recheck_webhooks=recheck_webhooks,
         refresh_all_facts=refresh_all_facts,
+        prune_old_records=prune_old_records,
+        merchant_summaries=merchant_summaries,
     )
 
 

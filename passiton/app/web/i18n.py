@@ -12,15 +12,13 @@ from datetime import datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from babel import Locale, UnknownLocaleError
+from babel import Locale
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal
 from flask import Flask, g, has_request_context, request
 from flask_babel import Babel, format_currency, get_locale, refresh
 
-LANGUAGES = ("en", "de")
-"""Languages with a complete catalogue; English is the source language."""
-DEFAULT_LOCALE = "en"
+from passiton.app.locales import DEFAULT_LOCALE, LANGUAGES, parse_locale
 
 
 def install_i18n(app: Flask) -> None:
@@ -38,7 +36,7 @@ def use_locale(*tags: str | None) -> None:
     A buyer whose language has no catalogue reads a German shop's page in German rather than
     in English; when no tag has a catalogue, the first one Babel knows still formats the money.
     """
-    locales = [locale for locale in map(_parse, tags) if locale is not None]
+    locales = [locale for locale in map(parse_locale, tags) if locale is not None]
     translated = [locale for locale in locales if locale.language in LANGUAGES]
     if locales:
         g.passiton_locale = (translated or locales)[0]
@@ -105,17 +103,3 @@ def _zone(name: str) -> ZoneInfo:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
         return ZoneInfo("UTC")
-
-
-def _parse(tag: str | None) -> Locale | None:
-    if not tag:
-        return None
-    # WordPress names variants Babel does not know ("de_DE_formal"): the language and region
-    # before them are still the reader's.
-    parts = tag.replace("-", "_").split("_")
-    for size in range(min(len(parts), 3), 0, -1):
-        try:
-            return Locale.parse("_".join(parts[:size]))
-        except (UnknownLocaleError, ValueError):
-            continue
-    return None

@@ -16,7 +16,14 @@ from urllib.parse import urlencode
 import jwt
 
 # write_discounts implies read_discounts; write_app_proxy lets the app own its storefront proxy.
-SCOPES = ("read_orders", "read_customers", "write_discounts", "write_app_proxy", "read_locales")
+SCOPES = (
+    "read_orders",
+    "read_customers",
+    "write_customers",
+    "write_discounts",
+    "write_app_proxy",
+    "read_locales",
+)
 _SHOP_DOMAIN = re.compile(r"^[a-z0-9][a-z0-9-]{0,60}\.myshopify\.com$")
 SESSION_TOKEN_LEEWAY = 10
 """Seconds of clock skew allowed: App Bridge sends an `nbf` slightly in the future."""
@@ -79,28 +86,38 @@ class SessionToken:
     session_id: str
 
 
-def decode_session_token(token: str, *, client_id: str, secrets: Sequence[str]) -> SessionToken:
-    """Verify an App Bridge session token (HS256, our client id as audience) and read its shop."""
-    claims: dict[str, object] | None = None
+def verified_claims(
+    token: str, *, client_id: str, secrets: Sequence[str], required: Sequence[str]
+) -> dict[str, object]:
+    """The claims of a token signed (HS256) with one of our secrets for our client id."""
     for secret in (s for s in secrets if s):
         try:
-            claims = jwt.decode(
+            claims: dict[str, object] = jwt.decode(
                 token,
                 secret,
                 algorithms=["HS256"],
                 audience=client_id,
                 leeway=SESSION_TOKEN_LEEWAY,
-                options={"require": ["exp", "nbf", "iss", "dest", "sub", "jti", "sid", "aud"]},
+                options={"require": list(required)},
             )
-            break
+            return claims
         except jwt.ExpiredSignatureError as error:
             raise SessionTokenInvalid(TokenRejection.EXPIRED) from error
         except jwt.InvalidSignatureError:
             continue
         except jwt.PyJWTError as error:
             raise SessionTokenInvalid(TokenRejection.INVALID) from error
-    if claims is None:
-        raise SessionTokenInvalid(TokenRejection.INVALID)
+    raise SessionTokenInvalid(TokenRejection.INVALID)
+
+
+def decode_session_token(token: str, *, client_id: str, secrets: Sequence[str]) -> SessionToken:
+    """Verify an App Bridge session token (HS256, our client id as audience) and read its shop."""
+    claims = verified_claims(
+        token,
+        client_id=client_id,
+        secrets=secrets,
+        required=("exp", "nbf", "iss", "dest", "sub", "jti", "sid", "aud"),
+    )
     dest = str(claims["dest"])
     shop = shop_domain(dest.removeprefix("https://"))
     # `iss` is the shop's admin; a token whose issuer and destination disagree is not Shopify's.

@@ -47,6 +47,8 @@ class ShopifyAdminClient:
         http: requests.Session | None = None,
         clock: Clock = lambda: datetime.now(UTC),
         sleep: Sleep = time.sleep,
+        timeout: tuple[float, float] = TIMEOUT,
+        throttle_waits: int = MAX_THROTTLE_WAITS,
     ) -> None:
         self.shop = shop
         self._shop_id = shop_id
@@ -56,6 +58,9 @@ class ShopifyAdminClient:
         self._http = http or requests.Session()
         self._clock = clock
         self._sleep = sleep
+        self._timeout = timeout
+        # A caller on a buyer's request path passes 0: it cannot wait out a throttle.
+        self._throttle_waits = throttle_waits
 
     def execute(self, document: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
         """The `data` of a GraphQL call; raises StoreError (retryable or not) on failure."""
@@ -70,7 +75,7 @@ class ShopifyAdminClient:
                 refreshed = True
                 continue
             wait = _throttle_wait(response)
-            if wait is not None and waits < MAX_THROTTLE_WAITS:
+            if wait is not None and waits < self._throttle_waits:
                 waits += 1
                 self._sleep(min(wait, MAX_WAIT_SECONDS))
                 continue
@@ -82,7 +87,7 @@ class ShopifyAdminClient:
                 self._url,
                 json={"query": document, "variables": variables},
                 headers={"X-Shopify-Access-Token": token},
-                timeout=TIMEOUT,
+                timeout=self._timeout,
             )
         except requests.RequestException as error:
             raise StoreError(

@@ -85,34 +85,54 @@ mutation WebhookCreate($topic: WebhookSubscriptionTopic!, $uri: String!) {
 }
 """
 
-ORDERS_SINCE = """
+# What reconciliation and the checkout extension's order check read of an order: everything
+# order_nodes.order_from_node needs to make the same OrderState as the order's webhooks.
+_ORDER_FIELDS = """
+fragment OrderFields on Order {
+  legacyResourceId
+  updatedAt
+  email
+  phone
+  currencyCode
+  displayFinancialStatus
+  cancelledAt
+  test
+  customerLocale
+  discountCodes
+  customAttributes { key value }
+  customer { legacyResourceId firstName email: defaultEmailAddress { emailAddress } }
+  shippingAddress { firstName address1 zip countryCodeV2 phone }
+  subtotalPriceSet { shopMoney { amount } }
+  totalPriceSet { shopMoney { amount } }
+  refunds {
+    legacyResourceId
+    transactions(first: 20) { nodes { kind status amountSet { shopMoney { amount } } } }
+  }
+}
+"""
+
+ORDERS_SINCE = (
+    """
 query OrdersSince($query: String!, $after: String) {
   orders(first: 50, after: $after, sortKey: UPDATED_AT, query: $query) {
-    nodes {
-      legacyResourceId
-      updatedAt
-      email
-      phone
-      currencyCode
-      displayFinancialStatus
-      cancelledAt
-      test
-      customerLocale
-      discountCodes
-      customAttributes { key value }
-      customer { legacyResourceId firstName email: defaultEmailAddress { emailAddress } }
-      shippingAddress { firstName address1 zip countryCodeV2 phone }
-      subtotalPriceSet { shopMoney { amount } }
-      totalPriceSet { shopMoney { amount } }
-      refunds {
-        legacyResourceId
-        transactions(first: 20) { nodes { kind status amountSet { shopMoney { amount } } } }
-      }
-    }
+    nodes { ...OrderFields }
     pageInfo { hasNextPage endCursor }
   }
 }
 """
+    + _ORDER_FIELDS
+)
+
+# One order by its Admin id; null when the shop has no such order (another shop's, or one the
+# thank-you page names before Shopify has finished creating it).
+ORDER_BY_ID = (
+    """
+query OrderById($id: ID!) {
+  order(id: $id) { ...OrderFields }
+}
+"""
+    + _ORDER_FIELDS
+)
 
 SHOP_FACTS = """
 query ShopFacts {
@@ -125,6 +145,18 @@ query ShopFacts {
 SHOP_LOCALES = """
 query ShopLocales {
   shopLocales(published: true) { locale primary }
+}
+"""
+
+# The buyer's referral link on their customer record, for the merchant's notification templates
+# (`{{ customer.metafields.passiton.referral_url }}`). Needs write_customers, and Shopify's
+# protected customer data approval for the app.
+CUSTOMER_REFERRAL_URL = """
+mutation CustomerReferralUrl($metafields: [MetafieldsSetInput!]!) {
+  metafieldsSet(metafields: $metafields) {
+    metafields { id }
+    userErrors { field code message }
+  }
 }
 """
 

@@ -14,7 +14,7 @@ from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 from typing import Any
 
 from passiton.core.digits import ascii_digits
-from passiton.core.events import OrderState, RefundSeen
+from passiton.core.events import MarketingConsent, OrderState, RefundSeen
 from passiton.core.identity import address_key
 from passiton.core.json_documents import load_json
 from passiton.core.ports import MalformedPayload
@@ -219,7 +219,27 @@ def order_state(order: Mapping[str, Any]) -> OrderState:
         or text(customer.get("phone")),
         test=order.get("test") is True,
         locale=text(order.get("customer_locale")),
+        marketing=_checkout_consent(order),
     )
+
+
+def _checkout_consent(order: Mapping[str, Any]) -> MarketingConsent | None:
+    # Since 2025-01 the order's customer no longer carries `email_marketing_consent`;
+    # `buyer_accepts_marketing` (the checkout's box) still comes on every orders/* body. Its
+    # time is when the order was placed, never `updated_at`: an order edited after the buyer
+    # unsubscribed must not look like a newer opt-in.
+    accepts = order.get("buyer_accepts_marketing")
+    if not isinstance(accepts, bool):
+        return None
+    return MarketingConsent(accepts, optional_timestamp(order.get("created_at")))
+
+
+def optional_timestamp(value: Any) -> datetime | None:
+    """A timestamp when the body has a usable one; None when it is missing or unreadable."""
+    try:
+        return timestamp(value, "timestamp")
+    except MalformedPayload:
+        return None
 
 
 def _ref_attribute(attributes: Any) -> str | None:

@@ -13,6 +13,7 @@ from passiton.connectors.shopify.payloads import (
     load_object,
     mapping,
     optional_id,
+    optional_timestamp,
     order_state,
     platform_id,
     refund_seen,
@@ -22,6 +23,7 @@ from passiton.core import events as ev
 from passiton.core.ports import (
     Acknowledge,
     InboundWebhook,
+    MalformedPayload,
     Rejection,
     Unverified,
     VerifiedWebhook,
@@ -63,6 +65,33 @@ def _customer_created(body: dict[str, Any]) -> list[ev.Event]:
             customer_id=platform_id(body.get("id"), "customer id"),
             email=text(body.get("email")),
             first_name=text(body.get("first_name")),
+        )
+    ]
+
+
+# The consent states Shopify names (CustomerEmailMarketingState, in lower case on webhooks):
+# only `subscribed` is consent. `pending` waits for the double opt-in's confirmation;
+# `not_subscribed`, `unsubscribed`, `redacted` and `invalid` are all "do not send".
+SUBSCRIBED = "subscribed"
+NOT_SUBSCRIBED = frozenset({"not_subscribed", "pending", "unsubscribed", "redacted", "invalid"})
+
+
+def _consent_updated(body: dict[str, Any]) -> list[ev.Event]:
+    # The body is not a customer: {"customer_id", "email_address", "email_marketing_consent":
+    # {"state", "opt_in_level", "consent_updated_at", ...}} (tests/shopify/consent_samples.py).
+    consent = mapping(body.get("email_marketing_consent"))
+    state = text(consent.get("state"))
+    state = state.lower() if state else None
+    if state != SUBSCRIBED and state not in NOT_SUBSCRIBED:
+        raise MalformedPayload("email_marketing_consent.state is not a consent state")
+    return [
+        ev.MarketingConsentChanged(
+            customer_id=optional_id(body.get("customer_id"), "customer_id"),
+            email=text(body.get("email_address")),
+            consent=ev.MarketingConsent(
+                accepts=state == SUBSCRIBED,
+                at=optional_timestamp(consent.get("consent_updated_at")),
+            ),
         )
     ]
 
@@ -120,6 +149,9 @@ TRANSLATORS: Mapping[str, Translator] = {
     "orders/cancelled": _order_changed,
     "refunds/create": _refund_created,
     "customers/create": _customer_created,
+    # The topic is spelled so on the wire (the WebhookSubscriptionTopic enum's description
+    # names it); Shopify's changelog calls it "customers/email_marketing_consent_update".
+    "customers_email_marketing_consent/update": _consent_updated,
     "customers/data_request": _data_requested,
     "customers/redact": _redact_requested,
     "shop/redact": lambda _body: [ev.ShopRedactRequested()],

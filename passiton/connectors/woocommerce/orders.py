@@ -8,7 +8,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from passiton.core.digits import ascii_digits
-from passiton.core.events import OrderState, RefundSeen
+from passiton.core.events import MarketingConsent, OrderState, RefundSeen
 from passiton.core.identity import address_key
 from passiton.core.ports import MalformedPayload
 
@@ -16,6 +16,8 @@ REF_META_KEY = "_passiton_ref"
 """Order meta the companion plugin writes from the `?ref=CODE` cookie."""
 LOCALE_META_KEY = "_passiton_locale"
 """Order meta the companion plugin writes at checkout: WordPress's locale ("de_DE")."""
+MARKETING_META_KEY = "_passiton_accepts_marketing"
+"""Order meta the companion plugin writes from its opt-in checkbox: "yes" or "no"."""
 PAID_STATUSES = frozenset({"processing", "completed", "refunded"})
 # A refunded order counts as cancelled: its refunds[] normally cover the total already, and
 # treating the status itself as "nothing kept" also covers a status set without refund rows.
@@ -50,7 +52,23 @@ def order_state(order: Mapping[str, Any]) -> OrderState:
         ),
         phone=_text(billing.get("phone")),
         locale=_meta_text(order.get("meta_data"), LOCALE_META_KEY),
+        marketing=_checkout_consent(order),
     )
+
+
+def _checkout_consent(order: Mapping[str, Any]) -> MarketingConsent | None:
+    # WooCommerce has no marketing flag of its own: only the plugin's box says anything, and
+    # an order placed without the plugin (or before it had the box) says nothing. The time is
+    # the order's creation, never its last modification: a status change after the buyer
+    # withdrew must not look like a newer opt-in.
+    box = _meta_text(order.get("meta_data"), MARKETING_META_KEY)
+    if box not in ("yes", "no"):
+        return None
+    try:
+        placed: datetime | None = gmt_datetime(order.get("date_created_gmt"))
+    except MalformedPayload:
+        placed = None
+    return MarketingConsent(box == "yes", placed)
 
 
 def platform_id(raw: object, name: str) -> str:

@@ -14,7 +14,22 @@ from passiton.core.models.ledger import (
     RewardCodeStatus,
     RewardKind,
 )
+from passiton.core.models.mail import (
+    EmailMessage,
+    EmailSuppression,
+    MailSettings,
+    MessageKind,
+    MessageStatus,
+    SuppressionReason,
+)
 from passiton.core.models.orders import OrderRecord, OrderRefund
+from passiton.core.models.outbound_hooks import (
+    HookDelivery,
+    HookDeliveryStatus,
+    HookEndpoint,
+    LinkPublication,
+    LinkPublicationStatus,
+)
 from passiton.core.models.privacy import DataExport, EmailKeyCollision, Redaction
 from passiton.core.models.referrals import (
     Customer,
@@ -31,13 +46,23 @@ __all__ = [
     "Customer",
     "DataExport",
     "EmailKeyCollision",
+    "EmailMessage",
+    "EmailSuppression",
     "EntryKind",
     "FriendCode",
     "FriendCodeStatus",
     "FriendOffer",
+    "HookDelivery",
+    "HookDeliveryStatus",
+    "HookEndpoint",
     "LedgerEntry",
+    "LinkPublication",
+    "LinkPublicationStatus",
     "LinkVisitChannelDay",
     "LinkVisitDay",
+    "MailSettings",
+    "MessageKind",
+    "MessageStatus",
     "Money",
     "OrderRecord",
     "OrderRefund",
@@ -51,6 +76,7 @@ __all__ = [
     "RewardKind",
     "Shop",
     "ShopStatus",
+    "SuppressionReason",
     "UTCDateTime",
     "WebhookDelivery",
     "stored_enum",

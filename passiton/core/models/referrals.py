@@ -44,6 +44,12 @@ class Customer(Base):
     phone_key: Mapped[str | None] = mapped_column(String(32), default=None)
     locale: Mapped[str | None] = mapped_column(String(35), default=None)
     """The buyer's language from their latest order (BCP 47); None until an order says."""
+    accepts_marketing: Mapped[bool | None] = mapped_column(default=None)
+    """Whether they agreed to marketing e-mail (invitations, reminders); None until the store
+    says. Only `True` allows marketing mail; services/marketing_consent.py keeps it current."""
+    marketing_consent_at: Mapped[datetime | None] = mapped_column(default=None)
+    """When the store says the consent fact behind `accepts_marketing` was given or withdrawn,
+    so that an older fact arriving late never replaces a newer one."""
     referral_code: Mapped[str] = mapped_column(String(64))
     points_pending: Mapped[int] = mapped_column(BigInteger, default=0)
     points_available: Mapped[int] = mapped_column(BigInteger, default=0)

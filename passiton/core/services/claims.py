@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session
@@ -21,12 +23,15 @@ from passiton.core.models import (
     FriendCode,
     FriendCodeStatus,
     FriendOffer,
+    MessageKind,
     Referral,
     ReferralStatus,
     utcnow,
 )
 from passiton.core.services.friend_pool import LOW_WATER
 from passiton.core.services.friend_referrals import insert_referral, referral_of_friend
+from passiton.core.services.outbound_hooks import friend_claimed
+from passiton.core.services.outbox import queue_message
 from passiton.core.services.redactions import was_redacted
 from passiton.core.services.referral_links import ReferralLink, find_link
 
@@ -37,6 +42,8 @@ class Claim:
     referral_id: int
     new: bool
     pool_low: bool
+    email_id: int | None = None
+    """The friend's code message, queued with the claim: the caller has it sent after commit."""
 
 
 # The statements of the claim path are built once; building one costs as much as running it.
@@ -49,7 +56,7 @@ _ACTIVE_OFFER = (
 )
 _READY = (FriendCode.offer_id == _ACTIVE_OFFER) & (FriendCode.status == FriendCodeStatus.AVAILABLE)
 _NEXT_CODE = (
-    select(FriendCode.id, FriendCode.code)
+    select(FriendCode.id, FriendCode.code, FriendCode.created_at)
     .where(_READY)
     .order_by(FriendCode.id)
     .limit(1)
@@ -126,8 +133,47 @@ def claim_on_link(
     if taken.rowcount != 1:  # type: ignore[attr-defined]
         # Locked above, so only a bug gets here; raising rolls the referral back with it.
         raise OfferUnavailable("the offer is being prepared; please try again in a minute")
+    friend_claimed(session, referral_id, link.referrer.id, link.shop.id)
     left = session.scalar(_READY_UP_TO_LOW_WATER, shop) or 0
-    return Claim(code=code.code, referral_id=referral_id, new=True, pool_low=left < LOW_WATER)
+    message = queue_message(
+        session,
+        shop_id=link.shop.id,
+        kind=MessageKind.FRIEND_CODE,
+        to=email,
+        event_key=f"claim:{referral_id}",
+        # The friend's own language is not known before they order: the shop's is used.
+        locale=None,
+        context=friend_code_context(link, code.code, code.created_at),
+    )
+    return Claim(
+        code=code.code,
+        referral_id=referral_id,
+        new=True,
+        pool_low=left < LOW_WATER,
+        email_id=message.id if message is not None else None,
+    )
+
+
+def friend_code_context(link: ReferralLink, code: str, created_at: datetime) -> dict[str, Any]:
+    """What the friend's code message says: their code and offer, never the referrer's gain
+    unless the shop shows it on the friend's page too (`show_referrer_reward`)."""
+    settings = link.settings
+    offer = settings.friend_offer
+    expires = created_at + timedelta(days=offer.expiry_days) if offer.expiry_days else None
+    context: dict[str, Any] = {
+        "code": code,
+        # The referrer's id, not their name: the name is read when the message is written,
+        # so a referrer's redaction leaves none in the outbox.
+        "referrer_id": link.referrer.id,
+        "discount_type": offer.discount_type.value,
+        "discount_value": str(offer.value),
+        "min_subtotal": str(offer.min_subtotal),
+        "expires_at": expires.isoformat() if expires is not None else None,
+    }
+    if settings.show_referrer_reward:
+        context["reward_mode"] = settings.reward_mode.value
+        context["reward_points"] = settings.reward_points
+    return context
 
 
 def _record_referral(

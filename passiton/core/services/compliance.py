@@ -19,6 +19,7 @@ from passiton.core.models import (
     Shop,
     utcnow,
 )
+from passiton.core.services.outbox import forget_messages
 from passiton.core.services.pending_redaction import forget_in_pending_deliveries
 from passiton.core.services.redactions import remember_redacted
 
@@ -58,6 +59,12 @@ def export_customer_data(
                 "email": customer.email,
                 "first_name": customer.first_name,
                 "referral_code": customer.referral_code,
+                "accepts_marketing": customer.accepts_marketing,
+                "marketing_consent_at": (
+                    customer.marketing_consent_at.isoformat()
+                    if customer.marketing_consent_at
+                    else None
+                ),
                 "points_pending": customer.points_pending,
                 "points_available": customer.points_available,
                 "created_at": customer.created_at.isoformat(),
@@ -112,6 +119,8 @@ def redact_customer(
     remember_redacted(session, shop_id, platform_ids, keys)
     touched = _forget_in_exports(session, shop_id, platform_ids, keys)
     touched += forget_in_pending_deliveries(session, shop_id, platform_ids, keys)
+    # Their messages go too; an unsubscribe stays, as a keyed hash (services/mail_suppression).
+    touched += forget_messages(session, shop_id, keys)
     for customer in customers:
         # A new random code: the old one may have been made from the first name (codes were
         # NAME-XXXX before), and links that carry it stop working at redaction anyway, since

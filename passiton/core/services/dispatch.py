@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from passiton.core import events as ev
 from passiton.core.identity import email_key
 from passiton.core.models import DataExport
-from passiton.core.services import compliance, orders, shop_facts, shops
+from passiton.core.services import compliance, marketing_consent, orders, shop_facts, shops
 from passiton.core.services.enrolment import Buyer, enrol
 from passiton.core.services.redactions import was_redacted
 
@@ -54,6 +54,8 @@ def _apply(
                     shop_id,
                     Buyer(customer_id=customer_id, email=email, first_name=first_name),
                 )
+        case ev.MarketingConsentChanged():
+            marketing_consent.apply_consent_changed(session, shop_id, event)
         case ev.CustomerDataRequested(customer_id=customer_id, email=email):
             payload = compliance.export_customer_data(session, shop_id, customer_id, email)
             session.add(DataExport(shop_id=shop_id, payload=payload))

@@ -12,6 +12,7 @@ from passiton.core.codes import canonical, referral_code
 from passiton.core.errors import UnknownCustomer
 from passiton.core.identity import email_key
 from passiton.core.models import Customer
+from passiton.core.services.link_publications import link_exists
 
 _CODE_ATTEMPTS = 8
 
@@ -52,7 +53,7 @@ def enrol(session: Session, shop_id: int, buyer: Buyer) -> Customer | None:
         return None
     existing = find_customer(session, shop_id, buyer)
     if existing is not None:
-        _refresh(existing, buyer, key)
+        _refresh(session, existing, buyer, key)
         return existing
     for _ in range(_CODE_ATTEMPTS):
         customer = Customer(
@@ -74,9 +75,10 @@ def enrol(session: Session, shop_id: int, buyer: Buyer) -> Customer | None:
         except IntegrityError:
             raced = find_customer(session, shop_id, buyer)
             if raced is not None:
-                _refresh(raced, buyer, key)
+                _refresh(session, raced, buyer, key)
                 return raced
             continue
+        link_exists(session, customer)
         return customer
     raise RuntimeError("could not find a free referral code")  # pragma: no cover
 
@@ -102,11 +104,13 @@ def customer_by_platform_id(session: Session, shop_id: int, customer_id: str) ->
     return found
 
 
-def _refresh(customer: Customer, buyer: Buyer, key: str | None) -> None:
+def _refresh(session: Session, customer: Customer, buyer: Buyer, key: str | None) -> None:
     if customer.redacted_at is not None:
         return
     if buyer.customer_id and not customer.platform_customer_id:
         customer.platform_customer_id = buyer.customer_id
+        # Known on the store only now: the link can be written to its customer record.
+        link_exists(session, customer)
     if key and not customer.email_key:
         customer.email_key = key
         customer.email = buyer.email.strip() if buyer.email else None

@@ -22,11 +22,13 @@ from passiton.core.models import (
     ReferralStatus,
     Shop,
 )
-from passiton.core.services.enrolment import Buyer, by_referral_code, enrol
+from passiton.core.services.enrolment import by_referral_code, enrol
 from passiton.core.services.friend_referrals import insert_referral, referral_of_friend
+from passiton.core.services.marketing_consent import note_checkout_consent
+from passiton.core.services.order_buyers import buyer_of_order
 from passiton.core.services.redactions import unless_redacted, was_redacted
+from passiton.core.services.referrer_mail import queue_invitation
 from passiton.core.services.settlement import lock_referral, settle
-from passiton.core.services.shop_facts import normalise_locale
 from passiton.core.services.shops import current_settings, settings_at
 
 VELOCITY_WINDOW = timedelta(days=30)
@@ -42,18 +44,10 @@ def handle_order(session: Session, shop_id: int, state: OrderState, now: datetim
     state = unless_redacted(session, shop_id, state)
     record = _record_state(session, shop_id, state)
     if record.paid and not record.cancelled and not record.deleted:
-        enrol(
-            session,
-            shop_id,
-            Buyer(
-                customer_id=state.customer_id,
-                email=state.email,
-                first_name=state.first_name,
-                shipping_key=state.shipping_key,
-                phone_key=phone_key(state.phone),
-                locale=normalise_locale(state.locale),
-            ),
-        )
+        buyer = enrol(session, shop_id, buyer_of_order(state))
+        if buyer is not None:
+            note_checkout_consent(session, buyer, state.marketing)
+            queue_invitation(session, shop_id, buyer, now)
     referral_id = _attributed_referral(session, shop_id, state)
     if referral_id is None:
         return

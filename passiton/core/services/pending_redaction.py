@@ -5,8 +5,9 @@ before a `customers/redact` may be applied after it. Left alone, its events woul
 the person's address in the database meanwhile and put it back (re-enrol the person) when
 applied. So the redaction rewrites them: an order keeps its amounts, codes and refunds (the
 program still counts it) without who placed it; a customer record or data request about the
-person is dropped (nothing is left to enrol or to export). Applied deliveries keep no events
-at all (`deliveries.apply_delivery` clears them), so only pending ones are read here.
+person, or a change of their marketing consent, is dropped (nothing is left to enrol, to
+export or to ask). Applied deliveries keep no events at all (`deliveries.apply_delivery`
+clears them), so only pending ones are read here.
 """
 
 from __future__ import annotations
@@ -70,6 +71,10 @@ def _without_person(event: ev.Event, platform_ids: set[str], keys: set[str]) -> 
         case ev.OrderChanged(order=state) if names_them(state.customer_id, state.email):
             return ev.OrderChanged(without_buyer(state))
         case ev.CustomerCreated(customer_id=customer_id, email=email) if names_them(
+            customer_id, email
+        ):
+            return None
+        case ev.MarketingConsentChanged(customer_id=customer_id, email=email) if names_them(
             customer_id, email
         ):
             return None

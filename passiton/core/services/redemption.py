@@ -35,6 +35,7 @@ from passiton.core.models import (
 )
 from passiton.core.ports import RestrictedCodeSpec, StoreDirectory, StoreError
 from passiton.core.rewards import points_value
+from passiton.core.services.outbound_hooks import reward_issued
 from passiton.core.services.settlement import lock_customer
 from passiton.core.services.shops import current_settings, store_shop
 
@@ -145,6 +146,8 @@ def fulfil(sessions: Callable[[], Session], stores: StoreDirectory, reward_id: i
         reward.status = RewardCodeStatus.CREATED
         reward.store_ref = ref
         reward.fulfilled_at = utcnow()
+        # Issued once the code works on the store; the event key keeps a second fulfil quiet.
+        reward_issued(session, reward)
     return True
 
 

@@ -24,6 +24,8 @@ from passiton.core.models import (
     ReferralStatus,
 )
 from passiton.core.rewards import CENT, net_fraction, points_for_order
+from passiton.core.services.outbound_hooks import HookEvent, referral_changed
+from passiton.core.services.referrer_mail import queue_points_pending, queue_points_ready
 from passiton.core.services.shops import settings_at
 
 UNRECOVERED_CLAWBACK = "unrecovered_clawback"
@@ -106,13 +108,25 @@ def _settle_pending(session: Session, referral: Referral, target: int, now: date
             pending=delta,
         )
         referral.points_pending = target
+        if first and target > 0:
+            queue_points_pending(session, referral, target)
     if target > 0:
         if referral.status is ReferralStatus.REVERSED or referral.approve_after is None:
             settings = settings_at(session, referral.shop_id, referral.settings_version)
             referral.approve_after = now + timedelta(days=settings.hold_days)
         referral.status = ReferralStatus.PENDING
+        key = f"referral.converted:{referral.id}"
+        referral_changed(session, referral, HookEvent.REFERRAL_CONVERTED, key)
     else:
+        _reverse(session, referral)
+
+
+def _reverse(session: Session, referral: Referral) -> None:
+    if referral.status is not ReferralStatus.REVERSED:
+        # Reinstated and reversed again is a new reversal: the entry count tells them apart.
+        key = f"referral.reversed:{referral.id}:{referral.entry_seq}"
         referral.status = ReferralStatus.REVERSED
+        referral_changed(session, referral, HookEvent.REFERRAL_REVERSED, key)
 
 
 def withdraw_pending(session: Session, referral: Referral, now: datetime) -> None:
@@ -155,7 +169,7 @@ def _settle_approved(session: Session, referral: Referral, target: int) -> None:
         )
         referral.points_clawed_back -= back
     if target == 0 and referral.status is ReferralStatus.APPROVED:
-        referral.status = ReferralStatus.REVERSED
+        _reverse(session, referral)
 
 
 def _post(
@@ -198,3 +212,6 @@ def approve(session: Session, referral: Referral, now: datetime) -> None:
     referral.points_approved = points
     referral.status = ReferralStatus.APPROVED
     referral.approved_at = now
+    key = f"referral.approved:{referral.id}"
+    referral_changed(session, referral, HookEvent.REFERRAL_APPROVED, key)
+    queue_points_ready(session, referral, points)

@@ -1,7 +1,7 @@
 """where referral links were shared from: a channel on each referral, visits per channel and day
 
 Revision ID: 0019
-Revises: 0013
+Revises: 0016
 Create Date: 2026-12-03 20:30:00
 """
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0019"
-down_revision: str | None = "0013"
+down_revision: str | None = "0016"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -33,10 +33,58 @@ namespace {
 		private $status;
 		private $meta = array();
 		private $coupons;
+		private $buyer = array(
+			'customer_id' => 0,
+			'email'       => '',
+			'first_name'  => '',
+			'order_key'   => '',
+			'created'     => null,
+		);
 
 		public function __construct( $status, array $coupons ) {
 			$this->status  = $status;
 			$this->coupons = $coupons;
+		}
+
+		/** An order already placed: id, buyer, key and creation time (WC_DateTime is a DateTime). */
+		public static function fake_placed( array $order ) {
+			$placed                       = new WC_Order( $order['status'], array() );
+			$placed->id                   = $order['id'];
+			$placed->buyer                = array(
+				'customer_id' => $order['customer_id'],
+				'email'       => $order['email'],
+				'first_name'  => $order['first_name'],
+				'order_key'   => $order['order_key'],
+				'created'     => new DateTime( '@' . ( time() - $order['placed_seconds_ago'] ) ),
+			);
+			$placed->meta['_passiton_locale'] = $order['locale'];
+			return $placed;
+		}
+
+		public function get_status() {
+			return $this->status;
+		}
+
+		/** WC_Order::get_customer_id() and get_user_id(): 0 for a guest. */
+		public function get_customer_id() {
+			return (int) $this->buyer['customer_id'];
+		}
+
+		public function get_billing_email() {
+			return $this->buyer['email'];
+		}
+
+		public function get_billing_first_name() {
+			return $this->buyer['first_name'];
+		}
+
+		public function get_date_created() {
+			return $this->buyer['created'];
+		}
+
+		/** WC_Abstract_Order::key_is_valid(): hash_equals with the order's key. */
+		public function key_is_valid( $key ) {
+			return hash_equals( $this->buyer['order_key'], $key );
 		}
 
 		public function get_id() {
@@ -167,11 +215,42 @@ namespace {
 		}
 	}
 
+	/** wc_get_order(): the placed orders of the request, false for any other id. */
+	function wc_get_order( $order_id ) {
+		$orders = isset( $GLOBALS['wp']['placed'] ) ? $GLOBALS['wp']['placed'] : array();
+		return isset( $orders[ $order_id ] ) ? $orders[ $order_id ] : false;
+	}
+
+	/** A WC_Email as the e-mail templates hand it to their hooks: its id names it. */
+	class Fake_WC_Email {
+		public $id;
+
+		public function __construct( $id ) {
+			$this->id = $id;
+		}
+	}
+
 	function WC() {
 		if ( ! isset( $GLOBALS['wp']['woocommerce'] ) ) {
 			$GLOBALS['wp']['woocommerce'] = new Fake_WooCommerce();
 		}
 		return $GLOBALS['wp']['woocommerce'];
+	}
+
+	/**
+	 * The Additional Checkout Fields API (src/Blocks/Domain/Services/CheckoutFields.php, from
+	 * WooCommerce 8.9): a field is registered once WooCommerce has loaded, under a namespaced id,
+	 * and only the block checkout shows it.
+	 */
+	function woocommerce_register_additional_checkout_field( array $options ) {
+		if ( ! doing_action( 'woocommerce_init' ) ) {
+			$GLOBALS['wp']['misplaced_fields'][] = $options['id'];
+			return;
+		}
+		if ( false === strpos( $options['id'], '/' ) || ! in_array( $options['location'], array( 'contact', 'address', 'order' ), true ) ) {
+			throw new InvalidArgumentException( 'not a valid additional checkout field: ' . json_encode( $options ) );
+		}
+		$GLOBALS['wp']['checkout_fields'][ $options['id'] ] = $options;
 	}
 
 	/**
@@ -201,6 +280,14 @@ namespace {
 		$order = new WC_Order( 'checkout-draft', WC()->cart->applied_coupons );
 		$order->save();
 		do_action( 'woocommerce_store_api_checkout_update_order_meta', $order );
+		// CheckoutTrait::persist_additional_fields_for_order(): only registered fields are kept,
+		// under CheckoutFields' meta key for the "other" group, before the hook below fires.
+		$posted = isset( $params['additional_fields'] ) ? (array) $params['additional_fields'] : array();
+		foreach ( array_keys( $GLOBALS['wp']['checkout_fields'] ?? array() ) as $key ) {
+			if ( isset( $posted[ $key ] ) ) {
+				$order->update_meta_data( '_wc_other/' . $key, $posted[ $key ] );
+			}
+		}
 		do_action( 'woocommerce_store_api_checkout_update_order_from_request', $order, new WP_REST_Request( $params ) );
 		$order->save();
 		do_action( 'woocommerce_store_api_checkout_order_processed', $order );

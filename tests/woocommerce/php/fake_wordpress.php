@@ -14,6 +14,7 @@ define( 'ABSPATH', __DIR__ . '/' );
 define( 'EP_ROOT', 64 );
 define( 'EP_PAGES', 4096 );
 define( 'DAY_IN_SECONDS', 86400 );
+define( 'MINUTE_IN_SECONDS', 60 );
 define( 'COOKIEPATH', '/' );
 define( 'COOKIE_DOMAIN', '' );
 
@@ -57,15 +58,74 @@ function register_deactivation_hook( $file, $callback ) {
 	add_action( 'deactivate_' . plugin_basename( $file ), $callback );
 }
 
-function apply_filters( $hook, $value ) {
+function apply_filters( $hook, $value, ...$args ) {
 	$by_priority = isset( $GLOBALS['wp']['hooks'][ $hook ] ) ? $GLOBALS['wp']['hooks'][ $hook ] : array();
 	ksort( $by_priority );
 	foreach ( $by_priority as $callbacks ) {
 		foreach ( $callbacks as $callback ) {
-			$value = call_user_func( $callback, $value );
+			$value = call_user_func_array( $callback, array_merge( array( $value ), $args ) );
 		}
 	}
 	return $value;
+}
+
+/** Shortcodes are kept by tag; fake_do_shortcode() renders one as do_shortcode() would. */
+function add_shortcode( $tag, $callback ) {
+	$GLOBALS['wp']['shortcodes'][ $tag ] = $callback;
+}
+
+function fake_do_shortcode( $tag ) {
+	return call_user_func( $GLOBALS['wp']['shortcodes'][ $tag ], array(), '', $tag );
+}
+
+/**
+ * register_block_type( $block_json_dir, $args ): the block's name is read from its block.json,
+ * as WordPress does, and the folder must hold one.
+ */
+function register_block_type( $path, $args = array() ) {
+	$json = json_decode( (string) file_get_contents( $path . '/block.json' ), true, 512, JSON_THROW_ON_ERROR );
+	$GLOBALS['wp']['blocks'][ $json['name'] ] = array_merge( $json, $args );
+	return true;
+}
+
+function wp_enqueue_script( $handle, $src = '', $deps = array(), $ver = false, $in_footer = false ) {
+	$GLOBALS['wp']['scripts'][ $handle ] = $src;
+}
+
+function plugins_url( $path, $plugin ) {
+	return FAKE_SHOP_URL . '/wp-content/plugins/passiton/' . $path;
+}
+
+function get_bloginfo( $show ) {
+	return 'name' === $show ? 'Ring & Co' : '';
+}
+
+function get_query_var( $name ) {
+	return isset( $GLOBALS['wp']['query_vars'][ $name ] ) ? $GLOBALS['wp']['query_vars'][ $name ] : '';
+}
+
+function absint( $value ) {
+	return abs( (int) $value );
+}
+
+function is_admin() {
+	return false;
+}
+
+function wc_clean( $value ) {
+	return is_string( $value ) ? trim( strip_tags( $value ) ) : '';
+}
+
+function wp_strip_all_tags( $text ) {
+	return trim( strip_tags( (string) $text ) );
+}
+
+function esc_attr__( $text, $domain = 'default' ) {
+	return esc_attr( __( $text, $domain ) );
+}
+
+function esc_url_raw( $url ) {
+	return preg_match( '#^https?://#i', (string) $url ) ? (string) $url : '';
 }
 
 function add_rewrite_endpoint( $name, $places ) {
@@ -123,9 +183,10 @@ function esc_html__( $text, $domain = 'default' ) {
 	return esc_html( __( $text, $domain ) );
 }
 
-/** WordPress's esc_url keeps http(s) URLs (encoded for HTML) and drops other protocols. */
-function esc_url( $url ) {
-	return preg_match( '#^https?://#i', (string) $url ) ? esc_html( $url ) : '';
+/** WordPress's esc_url keeps URLs of the allowed protocols (encoded for HTML) and drops others. */
+function esc_url( $url, $protocols = array( 'http', 'https' ) ) {
+	$scheme = strtolower( (string) strtok( (string) $url, ':' ) );
+	return in_array( $scheme, $protocols, true ) ? esc_html( $url ) : '';
 }
 
 function number_format_i18n( $number ) {

@@ -16,6 +16,7 @@ $includes = dirname( __DIR__, 3 ) . '/manifest/woocommerce/passiton/includes/';
 require $includes . 'passiton-codes.php';
 require $includes . 'passiton-requests.php';
 require $includes . 'passiton-privacy.php';
+require $includes . 'passiton-share.php';
 
 $calls   = json_decode( stream_get_contents( STDIN ), true, 512, JSON_THROW_ON_ERROR );
 $results = array();

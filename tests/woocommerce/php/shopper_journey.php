@@ -5,7 +5,8 @@
  *
  * Reads on stdin: {"cookies": {...}, "coupons": ["pi-…"], "steps": [...], "locale": "de_DE"}
  * where a step is
- * ["visit", {query}], ["add_to_cart", product id] or ["checkout", "block" | "classic"]. The
+ * ["visit", {query}], ["add_to_cart", product id], ["view_checkout", "classic"] or
+ * ["checkout", "block" | "classic", {fields posted}]. The
  * cookies, session and cart carry from step to step, as the browser's cookies would. Writes the
  * orders as the store's REST API (and so its webhooks) would show them, and the cart's coupons.
  *
@@ -33,6 +34,9 @@ $_COOKIE       = $request['cookies'];
 
 require dirname( __DIR__, 3 ) . '/manifest/woocommerce/passiton/passiton.php';
 do_action( 'init' );
+// WooCommerce::init() runs on init and ends by firing woocommerce_init.
+do_action( 'woocommerce_init' );
+$checkout_html = '';
 
 ob_start();
 foreach ( $request['steps'] as $step ) {
@@ -44,10 +48,22 @@ foreach ( $request['steps'] as $step ) {
 		$_GET = array();
 	} elseif ( 'add_to_cart' === $what ) {
 		WC()->cart->put( $arg, 1 );
+	} elseif ( 'view_checkout' === $what && 'classic' === $arg ) {
+		// templates/checkout/payment.php fires this inside the form, above "Place order".
+		ob_start();
+		do_action( 'woocommerce_review_order_before_submit' );
+		$checkout_html .= ob_get_clean();
 	} elseif ( 'checkout' === $what && 'block' === $arg ) {
-		fake_store_api_checkout( array( 'payment_method' => 'cod' ) );
+		$params = array( 'payment_method' => 'cod' );
+		if ( isset( $step[2] ) ) {
+			$params['additional_fields'] = $step[2];
+		}
+		fake_store_api_checkout( $params );
 	} elseif ( 'checkout' === $what && 'classic' === $arg ) {
+		// The form's fields as the browser posts them (an unticked checkbox is not posted).
+		$_POST = array_map( 'addslashes', isset( $step[2] ) ? $step[2] : array() );
 		fake_classic_checkout( array( 'payment_method' => 'cod' ) );
+		$_POST = array();
 	} else {
 		throw new RuntimeException( 'no such step: ' . json_encode( $step ) );
 	}
@@ -61,6 +77,9 @@ echo json_encode(
 	array(
 		'orders'       => array_values( $GLOBALS['wp']['orders'] ),
 		'cart_coupons' => WC()->cart->applied_coupons,
+		'checkout_html' => $checkout_html,
+		'block_fields'  => (object) ( $GLOBALS['wp']['checkout_fields'] ?? array() ),
+		'misplaced'     => $GLOBALS['wp']['misplaced_fields'] ?? array(),
 		'cookies'      => (object) $_COOKIE,
 	),
 	JSON_THROW_ON_ERROR

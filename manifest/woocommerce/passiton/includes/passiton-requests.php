@@ -252,6 +252,8 @@ function passiton_referral_view( array $data ) {
 		'can_redeem'               => $open && $available >= $minimum,
 		'gifts_enabled'            => $open && isset( $data['gifts_enabled'] ) && true === $data['gifts_enabled'],
 		'rewards'                  => $rewards,
+		// The friend's discount as Passiton wrote it in the page's language ("15%", "10,00 €").
+		'friend_offer'             => passiton_money_text( $data, 'friend_offer' ),
 	);
 }
 

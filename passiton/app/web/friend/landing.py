@@ -15,15 +15,15 @@ from flask_babel import LazyString, format_number, format_percent, gettext, lazy
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from passiton.app.brand import brand_for
+from passiton.app.storefront_links import store_home_url, store_url_with_code
 from passiton.app.web.control_chars import has_control_chars
 from passiton.app.web.current import current_runtime
-from passiton.app.web.friend.brand import brand_for
-from passiton.app.web.friend.claim_rate_limit import ClaimLimiter, SlidingWindowLimiter
+from passiton.app.web.friend.claim_limit import KEY_PREFIX, ClaimLimit
 from passiton.app.web.friend.link_visits import record_visit
-from passiton.app.web.friend.shared_claim_limit import SharedSlidingWindowLimiter
-from passiton.app.web.friend.storefront_links import store_home_url, store_url_with_code
 from passiton.app.web.http_errors import status_for
 from passiton.app.web.i18n import money, use_locale
+from passiton.app.web.rate_limit_storage import rate_limit_storage
 from passiton.app.web.refusals import refusal_text
 from passiton.core.channels import CHANNEL_PARAMETER, ShareChannel, channel_of
 from passiton.core.codes import canonical, looks_like_code
@@ -52,15 +52,11 @@ INVALID_LINK = lazy_gettext(
 @bp.record_once
 def _install_limiter(state: BlueprintSetupState) -> None:
     settings = state.app.extensions["passiton"].settings
-    state.app.extensions[_LIMITER] = (
-        SharedSlidingWindowLimiter.from_url(settings.queue_url)
-        if settings.queue_on_redis
-        else SlidingWindowLimiter()
-    )
+    state.app.extensions[_LIMITER] = ClaimLimit(rate_limit_storage(settings, KEY_PREFIX))
 
 
-def _limiter() -> ClaimLimiter:
-    limiter: ClaimLimiter = current_app.extensions[_LIMITER]
+def _limiter() -> ClaimLimit:
+    limiter: ClaimLimit = current_app.extensions[_LIMITER]
     return limiter
 
 
@@ -262,6 +258,8 @@ def claim(code: str) -> ResponseReturnValue:
         return _claim_refused(code, email, error, channel)
     if result.pool_low:
         runtime.tasks.refill_pool(link.shop.id)
+    if result.email_id is not None:
+        runtime.tasks.send_mail(result.email_id)
     target = store_url_with_code(link.shop, result.code)
     if target is None:
         use_locale(link.shop.locale)

@@ -16,8 +16,9 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from passiton.app.platforms.woocommerce_grants import recent_grants
 from passiton.app.runtime import Runtime
 from passiton.app.web.merchant.auth import csrf_token, csrf_valid
-from passiton.app.web.merchant.login_throttle import LoginThrottle
+from passiton.app.web.merchant.login_throttle import KEY_PREFIX, LoginThrottle
 from passiton.app.web.merchant.sessions import end_session, start_session
+from passiton.app.web.rate_limit_storage import rate_limit_storage
 from passiton.core.identity import email_key, is_plausible_email
 from passiton.core.merchants import Merchant, MerchantShop, PluginKey
 from passiton.core.models import Shop
@@ -38,11 +39,7 @@ def _runtime() -> Runtime:
 @bp.record_once
 def _install_throttle(state: BlueprintSetupState) -> None:
     settings = state.app.extensions["passiton"].settings
-    state.app.extensions[_THROTTLE] = (
-        LoginThrottle.on_redis(settings.queue_url)
-        if settings.queue_on_redis
-        else LoginThrottle.in_memory()
-    )
+    state.app.extensions[_THROTTLE] = LoginThrottle(rate_limit_storage(settings, KEY_PREFIX))
 
 
 def _throttle() -> LoginThrottle:

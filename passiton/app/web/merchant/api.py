@@ -14,6 +14,7 @@ from passiton.app.web.control_chars import has_control_chars
 from passiton.app.web.current import current_runtime
 from passiton.app.web.merchant import (
     api_channels,
+    api_emails,
     api_exports,
     api_key_routes,
     api_reports,
@@ -50,6 +51,7 @@ for child in (
     cards.bp,
     api_exports.bp,
     api_key_routes.bp,
+    api_emails.bp,
     openapi.bp,
 ):
     bp.register_blueprint(child)

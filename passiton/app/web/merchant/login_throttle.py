@@ -13,8 +13,9 @@ longer and longer:
   log in from their own address while the account is under attack elsewhere.
 
 Only failures are counted, and a refused attempt is not one, so a throttled client cannot renew
-its own wait. With the queue on Redis (several web processes) the counts live in Redis; if Redis
-cannot be reached, each process counts on its own rather than refusing or allowing every login.
+its own wait. The counts live where `rate_limit_storage` puts them (Redis beside a Redis queue,
+so every web process shares them); if Redis cannot be reached, each process counts on its own
+rather than refusing or allowing every login.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from dataclasses import dataclass
 
 from limits import RateLimitItem, parse_many
 from limits.errors import StorageError
-from limits.storage import MemoryStorage, RedisStorage, Storage
+from limits.storage import MemoryStorage, Storage
 from limits.strategies import MovingWindowRateLimiter
 
 log = logging.getLogger(__name__)
@@ -48,27 +49,12 @@ class Throttled:
 class LoginThrottle:
     """Says whether a login may be tried now, and records failures and successes."""
 
-    def __init__(self, storage: Storage, fallback: LoginThrottle | None = None) -> None:
-        self._storage = storage
+    def __init__(self, storage: Storage) -> None:
+        self.storage = storage
         self._limiter = MovingWindowRateLimiter(storage)
-        self._fallback = fallback
-
-    @classmethod
-    def in_memory(cls) -> LoginThrottle:
-        return cls(MemoryStorage())
-
-    @classmethod
-    def on_redis(cls, url: str) -> LoginThrottle:
-        # The queue URL's unix:// scheme is spelled redis+unix:// by `limits`.
-        uri = "redis+unix://" + url.removeprefix("unix://") if url.startswith("unix://") else url
-        storage = RedisStorage(
-            uri,
-            key_prefix=KEY_PREFIX,
-            wrap_exceptions=True,
-            socket_timeout=2,
-            socket_connect_timeout=2,
+        self._fallback = (
+            None if isinstance(storage, MemoryStorage) else LoginThrottle(MemoryStorage())
         )
-        return cls(storage, fallback=cls.in_memory())
 
     def check(self, account: str, client: str) -> Throttled | None:
         """None if `client` may try `account` now; otherwise how long it must wait."""
@@ -93,7 +79,7 @@ class LoginThrottle:
     def succeeded(self, account: str, client: str) -> None:
         """Remember `client` as one the account's owner uses."""
         try:
-            self._storage.incr(_known_key(account, client), KNOWN_CLIENT_DAYS * 86400)
+            self.storage.incr(_known_key(account, client), KNOWN_CLIENT_DAYS * 86400)
         except StorageError as error:
             self._degraded(error).succeeded(account, client)
 
@@ -102,7 +88,7 @@ class LoginThrottle:
             *((item, ("client-account", client, account)) for item in PER_CLIENT_AND_ACCOUNT),
             *((item, ("client", client)) for item in PER_CLIENT),
         ]
-        if not self._storage.get(_known_key(account, client)):
+        if not self.storage.get(_known_key(account, client)):
             scopes += [(item, ("account", account)) for item in PER_ACCOUNT_FROM_NEW_CLIENTS]
         return scopes
 

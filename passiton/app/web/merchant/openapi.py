@@ -15,6 +15,7 @@ from pydantic import BaseModel
 from pydantic.json_schema import JsonSchemaMode, models_json_schema
 
 from passiton.app.web.control_chars import PATTERN as PLAIN
+from passiton.app.web.merchant import api_email_shapes as emails
 from passiton.app.web.merchant import api_shapes as shapes
 from passiton.app.web.merchant.api_params import Paging, ReferralSearch, StatsPeriod
 from passiton.core.program_settings import ProgramSettings
@@ -104,6 +105,30 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
     ("/api/keys/{key_id}", "delete"): Operation(
         "Revoke a key", shapes.RevokedApiKey, errors=(404,)
     ),
+    ("/api/emails", "get"): Operation(
+        "The shop's e-mails (sent, owed, failed), newest first",
+        emails.EmailPage,
+        query=Paging,
+        errors=(422,),
+    ),
+    ("/api/emails/{email_id}/preview", "get"): Operation(
+        "An e-mail rendered as its recipient reads it: subject, text, HTML",
+        emails.EmailPreview,
+        errors=(404,),
+    ),
+    ("/api/mail-settings", "get"): Operation("The shop's mail settings", emails.MailSettingsAnswer),
+    ("/api/mail-settings", "put"): Operation(
+        "Change the shop's mail settings (any subset of the fields)",
+        emails.MailSettingsAnswer,
+        body=emails.MailSettingsBody,
+        errors=(422,),
+    ),
+    ("/api/mail-settings/test", "post"): Operation(
+        "Send the test message to the shop's own reply-to or contact e-mail",
+        emails.QueuedEmail,
+        errors=(409,),
+        status=202,
+    ),
     ("/api/openapi.json", "get"): Operation("This document", shapes.OpenApiDocument, public=True),
 }
 
@@ -153,7 +178,7 @@ def _operation(path: str, operation: Operation, refs: dict[Any, dict[str, Any]])
     if isinstance(operation.answer, str):
         answer = FILES[operation.answer]
     else:
-        described = "Created" if operation.status == 201 else "OK"
+        described = {201: "Created", 202: "Queued"}.get(operation.status, "OK")
         answer = _json(refs[(operation.answer, "serialization")], described)
     error = refs[(shapes.Error, "serialization")]
     statuses = operation.errors if operation.public else (401, *operation.errors)

@@ -63,6 +63,11 @@ def dashboard_page() -> ResponseReturnValue:
     return _page("dashboard.html", "dashboard")
 
 
+@bp.get("/emails")
+def emails_page() -> ResponseReturnValue:
+    return _page("emails.html", "emails")
+
+
 def _page(template: str, current: str) -> ResponseReturnValue:
     embedded = embedded_in_shopify()
     if embedded:

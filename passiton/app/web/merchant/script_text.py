@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from flask_babel import force_locale, lazy_gettext
 
-from passiton.app.web.i18n import DEFAULT_LOCALE
+from passiton.app.locales import DEFAULT_LOCALE
 
 SCRIPT_WORDS = (
     lazy_gettext("Something went wrong."),
@@ -41,8 +41,13 @@ SCRIPT_WORDS = (
     lazy_gettext("Key revoked."),
     lazy_gettext("Revoke"),
     lazy_gettext("%(referrals)s referrals and %(revenue)s referred revenue over %(days)s days"),
+    lazy_gettext("No e-mails yet."),
+    lazy_gettext("Preview"),
+    lazy_gettext("Preview of the e-mail to %(to)s"),
+    lazy_gettext("Mail settings saved."),
+    lazy_gettext("Test message sent to %(to)s."),
 )
-# Referral statuses and ledger kinds, keyed by the API's values.
+# Referral statuses, ledger kinds, e-mail statuses and kinds, keyed by the API's values.
 VALUE_WORDS = {
     "offered": lazy_gettext("offered"),
     "pending": lazy_gettext("pending"),
@@ -70,6 +75,14 @@ VALUE_WORDS = {
     "channel_copy": lazy_gettext("copied link"),
     "channel_direct": lazy_gettext("link without a channel"),
     "channel_other": lazy_gettext("other"),
+    "queued": lazy_gettext("queued"),
+    "sending": lazy_gettext("sending"),
+    "sent": lazy_gettext("sent"),
+    "failed": lazy_gettext("failed"),
+    "suppressed": lazy_gettext("not sent: unsubscribed"),
+    "cancelled": lazy_gettext("not sent: switched off"),
+    "friend_code": lazy_gettext("friend's code"),
+    "test": lazy_gettext("test"),
 }
 
 

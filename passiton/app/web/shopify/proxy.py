@@ -19,24 +19,20 @@ from sqlalchemy.orm import Session
 from passiton.app.platforms.shopify import shopify_secrets
 from passiton.app.web.current import current_runtime
 from passiton.app.web.http_errors import error_response
-from passiton.app.web.i18n import money, use_locale
+from passiton.app.web.i18n import use_locale
+from passiton.app.web.shopify.redemptions import redemption_answer, redemption_request
 from passiton.app.web.widget.data import widget_data
-from passiton.app.web.widget.page import WidgetData, WidgetRedemption, render_widget_page
+from passiton.app.web.widget.page import WidgetData, render_widget_page
 from passiton.connectors.shopify.auth import proxy_request_valid, shop_domain
 from passiton.core.digits import ascii_digits
-from passiton.core.errors import DomainError
-from passiton.core.models import Customer, Platform, RewardCode, RewardKind, Shop, ShopStatus
+from passiton.core.models import Customer, Platform, Shop, ShopStatus
 from passiton.core.services.enrolment import Buyer, customer_by_platform_id, enrol
-from passiton.core.services.redemption import MAX_KEY_LENGTH, MAX_POINTS, redeem
+from passiton.core.services.redemption import redeem
 from passiton.core.services.shops import current_settings, find_shop
 
 MAX_CUSTOMER_ID = 64
 STOREFRONT_LOGIN = "/account/login"
 _PATH_PREFIX = re.compile(r"^/[A-Za-z0-9_-][A-Za-z0-9/_-]{0,200}$")
-
-
-class InvalidRedemptionRequest(DomainError):
-    code = "invalid_request"
 
 
 def proxy_blueprint() -> Blueprint:
@@ -134,7 +130,7 @@ def redeem_points() -> ResponseReturnValue:
     # Only a JSON body is read: a cross-site form posting to the storefront (which Shopify
     # would proxy, signed, with the victim's customer id) cannot send application/json
     # without a CORS preflight, so it cannot spend anyone's points.
-    points, kind, key = _redemption_request(request.get_json(silent=True))
+    points, kind, key = redemption_request(request.get_json(silent=True))
     shop_id, platform_customer_id = g.shop_id, g.platform_customer_id
 
     def work(session: Session) -> int:
@@ -144,40 +140,4 @@ def redeem_points() -> ResponseReturnValue:
     reward_id = runtime.db.run(work)
     # After the commit: the store call happens in a task, outside any transaction.
     runtime.tasks.fulfil_reward(reward_id)
-    return jsonify(_redemption(reward_id)), 200
-
-
-def _redemption(reward_id: int) -> WidgetRedemption:
-    with current_runtime().db.sessions() as session:
-        reward = session.get(RewardCode, reward_id)
-        assert reward is not None
-        shop = session.get(Shop, reward.shop_id)
-        customer = session.get(Customer, reward.customer_id)
-        use_locale(customer.locale if customer else None, shop.locale if shop else None)
-        return {
-            "reward": {
-                "kind": reward.kind.value,
-                "code": reward.code,
-                "amount": str(reward.amount),
-                "amount_text": money(reward.amount, reward.currency),
-                "currency": reward.currency,
-                "status": reward.status.value,
-            }
-        }
-
-
-def _redemption_request(body: object) -> tuple[int, RewardKind, str]:
-    if not isinstance(body, dict):
-        raise InvalidRedemptionRequest("send a JSON object with points, kind and idempotency_key")
-    points, kind, key = body.get("points"), body.get("kind"), body.get("idempotency_key")
-    if isinstance(points, bool) or not isinstance(points, int) or not 0 < points <= MAX_POINTS:
-        raise InvalidRedemptionRequest(
-            f"points must be a whole number from 1 to {MAX_POINTS}", field="points"
-        )
-    if not isinstance(kind, str) or kind not in {k.value for k in RewardKind}:
-        raise InvalidRedemptionRequest('kind must be "reward" or "gift"', field="kind")
-    if not isinstance(key, str) or not key.strip() or len(key) > MAX_KEY_LENGTH:
-        raise InvalidRedemptionRequest(
-            f"idempotency_key must be 1 to {MAX_KEY_LENGTH} characters", field="idempotency_key"
-        )
-    return points, RewardKind(kind), key
+    return jsonify(redemption_answer(reward_id)), 200

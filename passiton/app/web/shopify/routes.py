@@ -26,6 +26,7 @@ from passiton.app.platforms.shopify import (
 from passiton.app.runtime import Runtime
 from passiton.app.web.http_errors import error_response
 from passiton.app.web.merchant.auth import BearerResolver, add_bearer_resolver
+from passiton.app.web.shopify.extension import extension_blueprint
 from passiton.app.web.shopify.proxy import proxy_blueprint
 from passiton.connectors.shopify.auth import (
     SCOPES,
@@ -55,6 +56,7 @@ def install_shopify(app: Flask) -> None:
         return
     app.register_blueprint(bp)
     app.register_blueprint(proxy_blueprint())
+    app.register_blueprint(extension_blueprint())
     add_bearer_resolver(app, session_token_resolver(runtime))
 
 

@@ -103,7 +103,7 @@ def plugin_customer() -> ResponseReturnValue:
     if isinstance(signed, Response):
         return signed
     shop_id, body = signed
-    buyer = _buyer(body)
+    buyer = buyer_of(body)
     app_url = _runtime().settings.app_url
     # The language the tab is shown in (the plugin sends WordPress's locale), else the one the
     # shopper last ordered in, else the shop's: the `*_text` values must match the page.
@@ -119,7 +119,7 @@ def plugin_customer() -> ResponseReturnValue:
         use_locale(page_locale, customer.locale, shop.locale)
         _, settings = current_settings(session, shop_id)
         data = widget_data(session, shop, settings, customer, app_url=app_url, login_url="")
-        return _customer_json(data, settings)
+        return customer_json(data, settings)
 
     return jsonify(_runtime().db.run(read))
 
@@ -139,7 +139,7 @@ def plugin_redeem() -> ResponseReturnValue:
         return error_response(422, "invalid_kind", "kind must be 'reward' or 'gift'")
     if not isinstance(key, str) or not 0 < len(key) <= 120:
         return error_response(422, "invalid_idempotency_key", "send an idempotency_key")
-    buyer = _buyer(body)
+    buyer = buyer_of(body)
     runtime = _runtime()
 
     def work(session: Session) -> tuple[Redemption, RewardCode]:
@@ -190,7 +190,8 @@ def signed_plugin_call() -> tuple[int, dict[str, Any]] | Response:
     return int(shop_hint), parsed
 
 
-def _buyer(body: dict[str, Any]) -> Buyer:
+def buyer_of(body: dict[str, Any], locale: str | None = None) -> Buyer:
+    """The shopper a plugin call names: its customer id (0 is a guest), e-mail and first name."""
     raw_id, email, name = body.get("customer_id"), body.get("email"), body.get("first_name")
     customer_id = (
         str(raw_id) if isinstance(raw_id, int | str) and str(raw_id) not in ("", "0") else None
@@ -199,10 +200,11 @@ def _buyer(body: dict[str, Any]) -> Buyer:
         customer_id=customer_id[:64] if customer_id else None,
         email=email[:320] if isinstance(email, str) and email else None,
         first_name=name[:255] if isinstance(name, str) and name else None,
+        locale=locale,
     )
 
 
-def _customer_json(data: WidgetData, settings: ProgramSettings) -> dict[str, Any]:
+def customer_json(data: WidgetData, settings: ProgramSettings) -> dict[str, Any]:
     """What the Shopify widget shows, flat: the plugin's first four keys come first and stay."""
     customer = data["customer"]
     assert customer is not None
@@ -220,4 +222,7 @@ def _customer_json(data: WidgetData, settings: ProgramSettings) -> dict[str, Any
         "points_per_currency_unit": data["points_per_currency_unit"],
         "gifts_enabled": data["gifts_enabled"],
         "rewards": data["rewards"],
+        # The friend's discount in the page's language ("15%", "10,00 €"), for the plugin's
+        # thank-you page, e-mails and "Refer a friend" panel.
+        "friend_offer": data["friend_offer"],
     }

@@ -1,0 +1,1 @@
+"""E-mail: rendering owed messages in the recipient's language and handing them to a transport."""

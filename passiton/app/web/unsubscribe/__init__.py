@@ -1,0 +1,1 @@
+"""What an e-mail's recipient reaches: the unsubscribe page and RFC 8058's one-click POST."""
