@@ -128,6 +128,7 @@ def test_the_parcel_card_is_the_shops_own_and_links_with_the_card_channel(
     card = client.get(f"/api/cards/{anna}", headers=shop.headers)
     theirs = client.get(f"/api/cards/{anna}", headers=other.headers)
     anonymous = client.get(f"/api/cards/{anna}")
+    beyond = client.get("/api/cards/335186818957929343835176960", headers=shop.headers)
 
     html = card.get_data(as_text=True)
     assert card.status_code == 200
@@ -135,4 +136,4 @@ def test_the_parcel_card_is_the_shops_own_and_links_with_the_card_channel(
     assert "<svg" in html
     assert code in html
     assert "points" not in html
-    assert (theirs.status_code, anonymous.status_code) == (404, 401)
+    assert (theirs.status_code, anonymous.status_code, beyond.status_code) == (404, 401, 404)

@@ -17,6 +17,7 @@ from markupsafe import Markup
 from passiton.app.web.current import current_runtime
 from passiton.app.web.http_errors import error_response
 from passiton.app.web.i18n import money, use_locale
+from passiton.app.web.merchant.api_params import MAX_ID
 from passiton.app.web.merchant.auth import merchant_required
 from passiton.app.web.share_links import qr_svg, share_link
 from passiton.core.channels import ShareChannel
@@ -34,7 +35,7 @@ def _offer(settings: ProgramSettings, currency: str) -> str:
     return money(value, currency)
 
 
-@bp.get("/cards/<int:customer_id>")
+@bp.get(f"/cards/<int(max={MAX_ID}):customer_id>")
 @merchant_required
 def card(customer_id: int) -> ResponseReturnValue:
     with current_runtime().db.sessions() as session:
