@@ -10,7 +10,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from passiton.app.config import Settings, load_settings
 from passiton.app.runtime import Runtime, build_runtime
 from passiton.app.web import health
-from passiton.app.web.friend import landing
+from passiton.app.web.friend import landing, qr_codes
 from passiton.app.web.http_errors import install_error_handlers
 from passiton.app.web.i18n import install_i18n
 from passiton.app.web.json_provider import BoundedJSONProvider
@@ -59,6 +59,7 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     install_page_headers(app)
     app.register_blueprint(health.bp)
     app.register_blueprint(landing.bp)
+    app.register_blueprint(qr_codes.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(merchant_pages.bp)
     app.register_blueprint(hook_pages.bp)

@@ -65,7 +65,7 @@ def test_shopper_sees_link_and_points_and_redeems_once(browser: Browser, proxied
         customer = session.get(Customer, anna)
         assert customer is not None
         code = customer.referral_code
-    expect(page.get_by_label("Your referral link")).to_have_value(f"{APP_URL}/r/{code}")
+    expect(page.get_by_label("Your referral link")).to_have_value(f"{APP_URL}/r/{code}?ch=copy")
     expect(page.locator('[data-field="points_available"]')).to_have_text("1,500")
     expect(page.locator('[data-field="available_value"]')).to_have_text("$15.00")
 

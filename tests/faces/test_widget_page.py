@@ -19,7 +19,7 @@ def _render(app: Flask, data: WidgetData) -> str:
 def test_widget_shows_link_points_history_and_both_forms(app: Flask) -> None:
     html = _render(app, sample_widget())
 
-    assert 'value="https://passiton.example/r/ANNA-7K2Q"' in html
+    assert 'value="https://passiton.example/r/ANNA-7K2Q?ch=copy"' in html
     assert '<label for="pw-link">Your referral link</label>' in html
     assert 'data-action="copy"' in html
     assert 'data-field="points_available">2,500<' in html
@@ -34,7 +34,7 @@ def test_widget_shows_link_points_history_and_both_forms(app: Flask) -> None:
     assert 'data-kind="gift"' in html
     assert 'min="500"' in html
     assert f'<script src="{SCRIPT}" defer></script>' in html
-    assert "body=https%3A//passiton.example/r/ANNA-7K2Q" in html
+    assert "%20https%3A//passiton.example/r/ANNA-7K2Q%3Fch%3Dmail" in html
 
 
 def test_widget_is_a_whole_page_that_names_its_proxy_path(app: Flask) -> None:

@@ -31,7 +31,13 @@ from passiton.core.models.outbound_hooks import (
     LinkPublicationStatus,
 )
 from passiton.core.models.privacy import DataExport, EmailKeyCollision, Redaction
-from passiton.core.models.referrals import Customer, LinkVisitDay, Referral, ReferralStatus
+from passiton.core.models.referrals import (
+    Customer,
+    LinkVisitChannelDay,
+    LinkVisitDay,
+    Referral,
+    ReferralStatus,
+)
 from passiton.core.models.shops import ApiKey, Platform, ProgramSettingsVersion, Shop, ShopStatus
 
 __all__ = [
@@ -52,6 +58,7 @@ __all__ = [
     "LedgerEntry",
     "LinkPublication",
     "LinkPublicationStatus",
+    "LinkVisitChannelDay",
     "LinkVisitDay",
     "MailSettings",
     "MessageKind",

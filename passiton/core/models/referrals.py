@@ -108,6 +108,8 @@ class Referral(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     converted_at: Mapped[datetime | None] = mapped_column(default=None)
     approved_at: Mapped[datetime | None] = mapped_column(default=None)
+    channel: Mapped[str] = mapped_column(String(16), default="direct", server_default="direct")
+    """Where the friend's link was shared from (core/channels.py), as the claim's link said."""
 
 
 class LinkVisitDay(Base):
@@ -119,4 +121,21 @@ class LinkVisitDay(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     shop_id: Mapped[int] = mapped_column(ForeignKey("shops.id", ondelete="CASCADE"))
     day: Mapped[date] = mapped_column(Date)
+    visits: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class LinkVisitChannelDay(Base):
+    """Link visits of a shop on one (UTC) day that came through one channel (core/channels.py).
+
+    A table of its own beside `LinkVisitDay` rather than a column of it: the unique key of that
+    table is what a running release's visit upsert conflicts on, so it cannot change under it.
+    """
+
+    __tablename__ = "link_visit_channel_days"
+    __table_args__ = (UniqueConstraint("shop_id", "day", "channel"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    shop_id: Mapped[int] = mapped_column(ForeignKey("shops.id", ondelete="CASCADE"))
+    day: Mapped[date] = mapped_column(Date)
+    channel: Mapped[str] = mapped_column(String(16))
     visits: Mapped[int] = mapped_column(Integer, default=0)

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session
 
+from passiton.core.channels import ShareChannel
 from passiton.core.errors import (
     AlreadyReferred,
     InvalidEmail,
@@ -86,8 +87,13 @@ def claim_friend_code(session: Session, shop_id: int, referral_code: str, email:
     return claim_on_link(session, link, email)
 
 
-def claim_on_link(session: Session, link: ReferralLink, email: str) -> Claim:
+def claim_on_link(
+    session: Session, link: ReferralLink, email: str, channel: ShareChannel = ShareChannel.DIRECT
+) -> Claim:
     """`claim_friend_code` for a link already looked up in this transaction.
+
+    `channel` is where the link was shared from; a friend who claims again keeps the channel
+    of their first claim, the moment that brought them.
 
     The code is taken with `FOR UPDATE SKIP LOCKED` (concurrent friends take different codes)
     and the referral is inserted before the code is marked: when the same friend claims twice
@@ -118,7 +124,7 @@ def claim_on_link(session: Session, link: ReferralLink, email: str) -> Claim:
     code = session.execute(_NEXT_CODE, shop).one_or_none()
     if code is None:
         raise OfferUnavailable("the offer is being prepared; please try again in a minute")
-    referral_id = _record_referral(session, link, existing, email, key, code.id)
+    referral_id = _record_referral(session, link, existing, email, key, code.id, channel)
     if referral_id is None:
         raced = referral_of_friend(session, link.shop.id, key, fresh=True)
         assert raced is not None  # the row the insert conflicted with
@@ -177,6 +183,7 @@ def _record_referral(
     email: str,
     key: str,
     code_id: int,
+    channel: ShareChannel,
 ) -> int | None:
     """The referral's id with this code attached; None if the same friend claimed meanwhile."""
     if existing is not None:
@@ -190,6 +197,7 @@ def _record_referral(
         email=email.strip(),
         key=key,
         friend_code_id=code_id,
+        channel=channel,
     )
 
 

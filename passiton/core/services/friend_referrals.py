@@ -9,6 +9,7 @@ from __future__ import annotations
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
+from passiton.core.channels import ShareChannel
 from passiton.core.models import Referral, ReferralStatus
 from passiton.core.services.inserts import DIALECTS, insert_unless_present
 
@@ -42,6 +43,7 @@ def insert_referral(
     email: str | None,
     key: str,
     friend_code_id: int | None = None,
+    channel: ShareChannel = ShareChannel.DIRECT,
 ) -> int | None:
     """A new OFFERED referral's id; None if the friend has one already (perhaps just now)."""
     inserted: int | None = session.scalar(
@@ -54,6 +56,7 @@ def insert_referral(
             "friend_email_key": key,
             "friend_code_id": friend_code_id,
             "status": ReferralStatus.OFFERED,
+            "channel": channel.value,
         },
     )
     return inserted

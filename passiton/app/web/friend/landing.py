@@ -25,6 +25,7 @@ from passiton.app.web.http_errors import status_for
 from passiton.app.web.i18n import money, use_locale
 from passiton.app.web.rate_limit_storage import rate_limit_storage
 from passiton.app.web.refusals import refusal_text
+from passiton.core.channels import CHANNEL_PARAMETER, ShareChannel, channel_of
 from passiton.core.codes import canonical, looks_like_code
 from passiton.core.errors import DomainError, OfferUnavailable, ProgramPaused, UnknownReferralCode
 from passiton.core.models import Customer, Platform, Shop, ShopStatus
@@ -149,7 +150,12 @@ def _paused_page(shop: Shop) -> ResponseReturnValue:
     return _error_page(message, 409, shop)
 
 
-def _offer_page(link: ReferralLink, refused: DomainError | None = None, email: str = "") -> str:
+def _offer_page(
+    link: ReferralLink,
+    refused: DomainError | None = None,
+    email: str = "",
+    channel: ShareChannel = ShareChannel.DIRECT,
+) -> str:
     # The friend's own language is not known before they order: the shop's primary language.
     use_locale(link.shop.locale)
     error = refusal_text(refused) if refused is not None else None
@@ -167,6 +173,7 @@ def _offer_page(link: ReferralLink, refused: DomainError | None = None, email: s
         brand=brand_for(link.settings),
         error=error,
         email=email,
+        channel=channel.value,
     )
 
 
@@ -183,8 +190,9 @@ def show(code: str) -> ResponseReturnValue:
                 .values(link_visits=Customer.link_visits + 1)
                 .execution_options(synchronize_session=False)
             )
-            record_visit(session, link.shop.id, datetime.now(UTC).date())
-            return _offer_page(link), 200
+            channel = channel_of(request.args.get(CHANNEL_PARAMETER))
+            record_visit(session, link.shop.id, datetime.now(UTC).date(), channel)
+            return _offer_page(link, channel=channel), 200
     # Outside the transaction: on SQLite it holds the database, and the page reads it again.
     return _error_page(INVALID_LINK, 404)
 
@@ -242,10 +250,12 @@ def claim(code: str) -> ResponseReturnValue:
     email = (request.form.get("email") or "")[:MAX_EMAIL_FIELD]
     if has_control_chars(email):
         email = ""  # the claim then refuses it as an invalid address, at the field
+    # The offer page carries the channel its link came with in a hidden field.
+    channel = channel_of(request.form.get(CHANNEL_PARAMETER))
     try:
-        link, result = runtime.db.run(lambda s: _claim(s, code, email))
+        link, result = runtime.db.run(lambda s: _claim(s, code, email, channel))
     except DomainError as error:
-        return _claim_refused(code, email, error)
+        return _claim_refused(code, email, error, channel)
     if result.pool_low:
         runtime.tasks.refill_pool(link.shop.id)
     if result.email_id is not None:
@@ -263,15 +273,19 @@ def claim(code: str) -> ResponseReturnValue:
     return redirect(target, code=303)
 
 
-def _claim(session: Session, code: str, email: str) -> tuple[ReferralLink, Claim]:
+def _claim(
+    session: Session, code: str, email: str, channel: ShareChannel
+) -> tuple[ReferralLink, Claim]:
     """The link and the claim in one transaction: a claim is a handful of queries."""
     link = find_link(session, code)
     if link is None:
         raise UnknownReferralCode("this referral link is not valid")
-    return link, claim_on_link(session, link, email)
+    return link, claim_on_link(session, link, email, channel)
 
 
-def _claim_refused(code: str, email: str, error: DomainError) -> ResponseReturnValue:
+def _claim_refused(
+    code: str, email: str, error: DomainError, channel: ShareChannel
+) -> ResponseReturnValue:
     """The page for a refused claim; the link is read again, refusals being the rare case."""
     runtime = current_runtime()
     with runtime.db.sessions() as session:
@@ -282,5 +296,5 @@ def _claim_refused(code: str, email: str, error: DomainError) -> ResponseReturnV
         return _paused_page(link.shop)
     if isinstance(error, OfferUnavailable):
         runtime.tasks.refill_pool(link.shop.id)
-        return _offer_page(link, error, email), 503, {"Retry-After": "30"}
-    return _offer_page(link, error, email), status_for(error)
+        return _offer_page(link, error, email, channel), 503, {"Retry-After": "30"}
+    return _offer_page(link, error, email, channel), status_for(error)

@@ -13,10 +13,12 @@ from flask import Blueprint, Response, g, jsonify, request
 from passiton.app.web.control_chars import has_control_chars
 from passiton.app.web.current import current_runtime
 from passiton.app.web.merchant import (
+    api_channels,
     api_emails,
     api_exports,
     api_key_routes,
     api_reports,
+    cards,
     openapi,
 )
 from passiton.app.web.merchant.api_params import (
@@ -43,7 +45,15 @@ from passiton.core.services.shops import current_settings, update_settings
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 bp.register_error_handler(InvalidParameter, invalid_parameter_response)
-for child in (api_reports.bp, api_exports.bp, api_key_routes.bp, api_emails.bp, openapi.bp):
+for child in (
+    api_reports.bp,
+    api_channels.bp,
+    cards.bp,
+    api_exports.bp,
+    api_key_routes.bp,
+    api_emails.bp,
+    openapi.bp,
+):
     bp.register_blueprint(child)
 
 

@@ -18,6 +18,7 @@ from pydantic import (
 )
 
 from passiton.app.web.control_chars import PATTERN as PLAIN
+from passiton.core.channels import ShareChannel
 from passiton.core.models import EntryKind, ReferralStatus
 from passiton.core.program_settings import ProgramSettings
 from passiton.core.services.reviews import ReviewDecision
@@ -196,6 +197,17 @@ class ApiKeyView(Answer):
 
 class ApiKeys(Answer):
     keys: list[ApiKeyView]
+
+
+class ChannelCountsView(Answer):
+    channel: ShareChannel = Field(description="Where the links were shared from (`ch`)")
+    visits: int
+    claims: int
+    orders: int = Field(description="Claims whose friend's order arrived, whatever became of it")
+
+
+class ChannelReport(Answer):
+    channels: list[ChannelCountsView] = Field(description="Busiest first")
 
 
 class CreatedApiKey(Answer):

@@ -32,6 +32,8 @@ ERRORS = {
     422: "Invalid input; `field` names it",
 }
 CSV = {"description": "CSV file", "content": {"text/csv": {"schema": {"type": "string"}}}}
+HTML = {"description": "HTML page", "content": {"text/html": {"schema": {"type": "string"}}}}
+FILES = {"csv": CSV, "html": HTML}
 
 
 @dataclass(frozen=True)
@@ -39,7 +41,7 @@ class Operation:
     """One route's facts; its shapes are models, so its schemas come from them."""
 
     summary: str
-    answer: type[BaseModel] | Literal["csv"]
+    answer: type[BaseModel] | Literal["csv", "html"]
     query: type[BaseModel] | None = None
     body: type[BaseModel] | None = None
     errors: tuple[int, ...] = ()
@@ -77,6 +79,15 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
         shapes.Stats,
         query=StatsPeriod,
         errors=(422,),
+    ),
+    ("/api/channels", "get"): Operation(
+        "Link visits, claims and referred orders by where the link was shared from",
+        shapes.ChannelReport,
+    ),
+    ("/api/cards/{customer_id}", "get"): Operation(
+        "A referrer's card for the parcel: one A6 page to print, with their QR code",
+        "html",
+        errors=(404,),
     ),
     ("/api/exports/referrals.csv", "get"): Operation("All referrals as CSV", "csv"),
     ("/api/exports/ledger.csv", "get"): Operation("The whole ledger as CSV", "csv"),
@@ -165,7 +176,7 @@ def _parameters(path: str, query: type[BaseModel] | None) -> list[dict[str, Any]
 
 def _operation(path: str, operation: Operation, refs: dict[Any, dict[str, Any]]) -> dict[str, Any]:
     if isinstance(operation.answer, str):
-        answer = CSV
+        answer = FILES[operation.answer]
     else:
         described = {201: "Created", 202: "Queued"}.get(operation.status, "OK")
         answer = _json(refs[(operation.answer, "serialization")], described)

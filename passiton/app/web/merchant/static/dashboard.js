@@ -26,10 +26,23 @@ async function loadStats() {
   body.replaceChildren(
     ...data.top_referrers.map((t) =>
       el("tr", {}, el("td", {}, t.name ?? t.email ?? "—"), el("td", { class: "mono" }, t.referral_code),
-        el("td", { class: "num" }, count(t.referrals)), el("td", { class: "num" }, money(t.revenue))),
+        el("td", { class: "num" }, count(t.referrals)), el("td", { class: "num" }, money(t.revenue)),
+        el("td", {}, el("a", { href: `/api/cards/${t.customer_id}`, target: "_blank" }, say("Card for %(code)s", { code: t.referral_code })))),
     ),
   );
-  if (!data.top_referrers.length) body.append(el("tr", {}, el("td", { colspan: 4, class: "empty" }, say("No converted referrals yet."))));
+  if (!data.top_referrers.length) body.append(el("tr", {}, el("td", { colspan: 5, class: "empty" }, say("No converted referrals yet."))));
+}
+
+async function loadChannels() {
+  const { ok, data } = await api("/api/channels");
+  if (!ok) return failed(data);
+  const body = document.getElementById("channels");
+  body.replaceChildren(
+    ...data.channels.map((c) =>
+      el("tr", {}, el("td", {}, say(`channel_${c.channel}`)), el("td", { class: "num" }, count(c.visits)),
+        el("td", { class: "num" }, count(c.claims)), el("td", { class: "num" }, count(c.orders)))),
+  );
+  if (!data.channels.length) body.append(el("tr", {}, el("td", { colspan: 4, class: "empty" }, say("No shared links opened yet."))));
 }
 
 async function loadReview() {
@@ -144,6 +157,7 @@ for (const button of document.querySelectorAll("[data-export]")) {
 
 function refresh() {
   loadStats();
+  loadChannels();
   loadReview();
   loadReferrals();
   loadLedger();

@@ -28,7 +28,8 @@
   function render(data) {
     const c = data.customer;
     if (!c) return;
-    $('[data-field="link"]').value = c.link;
+    share.dataset.link = c.link;
+    updateShareLinks();
     $('[data-field="points_available"]').textContent = fmt(c.points_available);
     $('[data-field="points_pending"]').textContent = fmt(c.points_pending);
     $('[data-field="available_value"]').textContent = c.available_value_text;
@@ -54,25 +55,54 @@
     }
   }
 
+  // Each way of sharing carries its own channel (`ch`) on the same link, so the store sees
+  // which one brought a friend; the message is the buyer's own, edited in the text box.
+  const share = $(".pw-share") ?? document.createElement("div");
+  const linkFrom = (channel) => `${share.dataset.link}?ch=${channel}`;
+  const message = () => $('[data-field="message"]')?.value.trim() ?? "";
+  const withLink = (channel) => `${message()} ${linkFrom(channel)}`.trim();
+  const enc = encodeURIComponent;
+  const hrefs = {
+    whatsapp: () => `https://wa.me/?text=${enc(withLink("whatsapp"))}`,
+    sms: () => `sms:?&body=${enc(withLink("sms"))}`,
+    mail: () => `mailto:?subject=${enc(share.dataset.subject)}&body=${enc(withLink("mail"))}`,
+  };
+
+  function updateShareLinks() {
+    if (!share.dataset.link) return;
+    for (const [channel, href] of Object.entries(hrefs)) {
+      const a = share.querySelector(`[data-share="${channel}"]`);
+      if (a) a.href = href();
+    }
+    const field = $('[data-field="link"]');
+    if (field) field.value = linkFrom("copy");
+  }
+
+  $('[data-field="message"]')?.addEventListener("input", updateShareLinks);
+
   root.addEventListener("click", async (event) => {
     const action = event.target.closest("[data-action]")?.dataset.action;
-    const link = $('[data-field="link"]')?.value;
-    if (action === "copy" && link) {
+    if (!share.dataset.link) return;
+    if (action === "copy") {
+      const link = linkFrom("copy");
       try {
         await navigator.clipboard.writeText(link);
       } catch {
         $('[data-field="link"]').select();
         document.execCommand("copy");
       }
-      $("#pw-copied").textContent = say("copied");
+      // Emptied first: saying the same words twice would not be announced again.
+      $("#pw-copied").textContent = "";
+      requestAnimationFrame(() => { $("#pw-copied").textContent = say("copied"); });
     }
-    if (action === "share" && link) {
-      navigator.share({ url: link }).catch(() => {});
+    if (action === "share") {
+      const data = { title: share.dataset.subject, text: message(), url: linkFrom("share") };
+      navigator.share(data).catch(() => {});
     }
   });
 
-  const share = $('[data-action="share"]');
-  if (share && navigator.share) share.hidden = false;
+  const native = $('[data-action="share"]');
+  if (native && navigator.share) native.hidden = false;
 
   for (const form of root.querySelectorAll("form.pw-redeem")) {
     let key = crypto.randomUUID();
