@@ -14,6 +14,7 @@ from passiton.core.models.ledger import (
     RewardCodeStatus,
     RewardKind,
 )
+from passiton.core.models.milestones import MilestoneGrant
 from passiton.core.models.orders import OrderRecord, OrderRefund
 from passiton.core.models.privacy import DataExport, EmailKeyCollision, Redaction
 from passiton.core.models.referrals import Customer, LinkVisitDay, Referral, ReferralStatus
@@ -31,6 +32,7 @@ __all__ = [
     "FriendOffer",
     "LedgerEntry",
     "LinkVisitDay",
+    "MilestoneGrant",
     "Money",
     "OrderRecord",
     "OrderRefund",

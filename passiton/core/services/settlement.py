@@ -24,6 +24,7 @@ from passiton.core.models import (
     ReferralStatus,
 )
 from passiton.core.rewards import CENT, net_fraction, points_for_order
+from passiton.core.services import milestones
 from passiton.core.services.shops import settings_at
 
 UNRECOVERED_CLAWBACK = "unrecovered_clawback"
@@ -90,6 +91,15 @@ def settle(session: Session, referral: Referral, now: datetime) -> None:
         referral.status is ReferralStatus.REVIEW and referral.review_reason == UNRECOVERED_CLAWBACK
     ):
         _settle_approved(session, referral, target)
+        _follow_milestones(session, referral, target)
+
+
+def _follow_milestones(session: Session, referral: Referral, target: int) -> None:
+    if milestones.follow(session, referral, target):
+        # The bonus this referral reached was already spent: as for its own credit, the
+        # balance never goes negative in silence; the merchant decides in the review queue.
+        referral.status = ReferralStatus.REVIEW
+        referral.review_reason = UNRECOVERED_CLAWBACK
 
 
 def _settle_pending(session: Session, referral: Referral, target: int, now: datetime) -> None:
@@ -198,3 +208,4 @@ def approve(session: Session, referral: Referral, now: datetime) -> None:
     referral.points_approved = points
     referral.status = ReferralStatus.APPROVED
     referral.approved_at = now
+    milestones.grant_reached(session, referral)
