@@ -37,6 +37,12 @@ def test_widget_shows_link_points_history_and_both_forms(app: Flask) -> None:
     assert "body=https%3A//passiton.example/r/ANNA-7K2Q" in html
 
 
+def test_widget_lists_the_milestones(app: Flask) -> None:
+    html = _render(app, sample_widget())
+
+    assert "<li>200 bonus points when the orders of 3 friends are confirmed</li>" in html
+
+
 def test_widget_is_a_whole_page_that_names_its_proxy_path(app: Flask) -> None:
     html = _render(app, sample_widget())
 

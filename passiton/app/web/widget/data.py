@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from flask_babel import lazy_gettext
+from flask_babel import format_number, lazy_gettext, ngettext
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -25,6 +25,13 @@ HISTORY_TEXT = {
     EntryKind.REDEEM: lazy_gettext("Points turned into a code"),
     EntryKind.REDEEM_RETURN: lazy_gettext("Points returned: the code could not be made"),
     EntryKind.ADJUST: lazy_gettext("Adjusted by the store"),
+    EntryKind.MILESTONE: lazy_gettext("Milestone bonus for your friends' confirmed orders"),
+    EntryKind.MILESTONE_CLAWBACK: lazy_gettext(
+        "Milestone bonus taken back: the friend's order was refunded"
+    ),
+    EntryKind.MILESTONE_RETURN: lazy_gettext(
+        "Milestone bonus returned: the friend's order was reinstated"
+    ),
 }
 
 
@@ -49,12 +56,28 @@ def widget_data(
         "min_redemption_points": settings.min_redemption_points,
         "points_per_currency_unit": settings.points_per_currency_unit,
         "gifts_enabled": settings.gifts_enabled,
+        "milestones": milestone_texts(settings),
         "login_url": login_url,
         "unit_value_text": money(Decimal(1), shop.currency),
         "customer": _customer(settings, customer, shop, app_url) if customer else None,
         "history": _history(session, customer, shop) if customer else [],
         "rewards": _rewards(session, customer, shop) if customer else [],
     }
+
+
+def milestone_texts(settings: ProgramSettings) -> list[str]:
+    """Each milestone tier as the referrer reads it, in the request's locale."""
+    return [
+        str(
+            ngettext(
+                "%(points)s bonus points when the order of %(num)s friend is confirmed",
+                "%(points)s bonus points when the orders of %(num)s friends are confirmed",
+                tier.referrals,
+                points=format_number(tier.points),
+            )
+        )
+        for tier in settings.milestones
+    ]
 
 
 def _customer(
