@@ -160,8 +160,9 @@ _TIER_SHAPE = "milestones: each tier must be an object with referrals and points
 def _milestones(raw: Any, info: ValidationInfo) -> tuple[MilestoneTier, ...]:
     # The tiers are checked as a whole here so that every refusal names the one field the
     # merchant edits, in the words the other settings use.
-    if isinstance(raw, tuple | list) and all(isinstance(t, MilestoneTier) for t in raw):
-        raw = [t.model_dump() for t in raw]
+    # Stored tiers come back as a tuple (of models, or of dicts when dumped as a change's base).
+    if isinstance(raw, tuple):
+        raw = [t.model_dump() if isinstance(t, MilestoneTier) else t for t in raw]
     if not isinstance(raw, list):
         raise _refuse("milestones must be a list of tiers")
     if len(raw) > MAX_MILESTONES:

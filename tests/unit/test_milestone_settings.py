@@ -28,6 +28,14 @@ def test_tiers_are_kept_in_order_and_survive_storage() -> None:
     assert settings.to_json()["milestones"] == TIERS
 
 
+def test_a_change_to_another_field_keeps_the_tiers() -> None:
+    base = parse_settings({"milestones": TIERS})
+
+    changed = parse_settings({"hold_days": 7}, base)
+
+    assert (changed.milestones, changed.hold_days) == (base.milestones, 7)
+
+
 def test_whole_numbers_sent_as_json_floats_are_accepted() -> None:
     settings = parse_settings({"milestones": [{"referrals": 3.0, "points": 200.0}]})
 

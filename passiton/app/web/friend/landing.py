@@ -11,7 +11,14 @@ from datetime import UTC, datetime
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask.blueprints import BlueprintSetupState
 from flask.typing import ResponseReturnValue
-from flask_babel import LazyString, format_number, format_percent, gettext, lazy_gettext
+from flask_babel import (
+    LazyString,
+    format_number,
+    format_percent,
+    gettext,
+    lazy_gettext,
+    ngettext,
+)
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
@@ -100,6 +107,21 @@ def referrer_reward_text(settings: ProgramSettings, referrer_name: str | None) -
             points=points,
         )
     return str(text)
+
+
+def milestone_texts(settings: ProgramSettings) -> list[str]:
+    """Each milestone tier as the referrer reads it, in the request's locale."""
+    return [
+        str(
+            ngettext(
+                "%(points)s bonus points when the order of %(num)s friend is confirmed",
+                "%(points)s bonus points when the orders of %(num)s friends are confirmed",
+                tier.referrals,
+                points=format_number(tier.points),
+            )
+        )
+        for tier in settings.milestones
+    ]
 
 
 def _error_page(message: LazyString, status: int, shop: Shop | None = None) -> ResponseReturnValue:
@@ -210,6 +232,9 @@ def how_it_works(code: str) -> ResponseReturnValue:
                 reward=referrer_reward_text(link.settings, name)
                 if link.settings.show_referrer_reward
                 else None,
+                milestones=milestone_texts(link.settings)
+                if link.settings.show_referrer_reward
+                else [],
             ), 200
     # Outside the session: on SQLite it holds the database, and the page reads it again.
     return _error_page(INVALID_LINK, 404)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from flask_babel import format_number, lazy_gettext, ngettext
+from flask_babel import lazy_gettext
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from passiton.app.web.friend.landing import friend_discount
+from passiton.app.web.friend.landing import friend_discount, milestone_texts
 from passiton.app.web.i18n import day, money
 from passiton.app.web.widget.page import WidgetCustomer, WidgetData, WidgetHistoryLine, WidgetReward
 from passiton.core.models import Customer, EntryKind, LedgerEntry, RewardCode, Shop
@@ -63,21 +63,6 @@ def widget_data(
         "history": _history(session, customer, shop) if customer else [],
         "rewards": _rewards(session, customer, shop) if customer else [],
     }
-
-
-def milestone_texts(settings: ProgramSettings) -> list[str]:
-    """Each milestone tier as the referrer reads it, in the request's locale."""
-    return [
-        str(
-            ngettext(
-                "%(points)s bonus points when the order of %(num)s friend is confirmed",
-                "%(points)s bonus points when the orders of %(num)s friends are confirmed",
-                tier.referrals,
-                points=format_number(tier.points),
-            )
-        )
-        for tier in settings.milestones
-    ]
 
 
 def _customer(
