@@ -96,4 +96,4 @@ def test_how_it_works_names_the_milestones_when_the_shop_shows_the_reward(
     html = client.get(f"/r/{code}/how-it-works").get_data(as_text=True)
 
     assert "Anna also earns a bonus as friends" in html
-    assert "<li>1,234 bonus points when the orders of 3 friends are confirmed</li>" in html
+    assert "<li>3 confirmed referrals: 1,234 bonus points</li>" in html

@@ -40,7 +40,7 @@ def test_widget_shows_link_points_history_and_both_forms(app: Flask) -> None:
 def test_widget_lists_the_milestones(app: Flask) -> None:
     html = _render(app, sample_widget())
 
-    assert "<li>200 bonus points when the orders of 3 friends are confirmed</li>" in html
+    assert "<li>3 confirmed referrals: 200 bonus points</li>" in html
 
 
 def test_widget_is_a_whole_page_that_names_its_proxy_path(app: Flask) -> None:

@@ -22,8 +22,8 @@ def test_the_widget_lists_each_tier_in_plain_words(
 
     for query in (proxy_query(customer=ANNA), proxy_query(customer=None)):
         assert widget(web, query)[1]["milestones"] == [
-            "100 bonus points when the order of 1 friend is confirmed",
-            "1,500 bonus points when the orders of 3 friends are confirmed",
+            "1 confirmed referrals: 100 bonus points",
+            "3 confirmed referrals: 1,500 bonus points",
         ]
 
 

@@ -17,7 +17,6 @@ from flask_babel import (
     format_percent,
     gettext,
     lazy_gettext,
-    ngettext,
 )
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -110,13 +109,13 @@ def referrer_reward_text(settings: ProgramSettings, referrer_name: str | None) -
 
 
 def milestone_texts(settings: ProgramSettings) -> list[str]:
-    """Each milestone tier as the referrer reads it, in the request's locale."""
+    """Each milestone tier as a shopper reads it, in the request's locale."""
+    # One sentence shape for every count, so no language needs plural forms for it.
     return [
         str(
-            ngettext(
-                "%(points)s bonus points when the order of %(num)s friend is confirmed",
-                "%(points)s bonus points when the orders of %(num)s friends are confirmed",
-                tier.referrals,
+            gettext(
+                "%(count)s confirmed referrals: %(points)s bonus points",
+                count=format_number(tier.referrals),
                 points=format_number(tier.points),
             )
         )
