@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
+from itertools import pairwise
 from typing import Annotated, Any
 
 import annotated_types
@@ -177,7 +178,7 @@ def _milestones(raw: Any, info: ValidationInfo) -> tuple[MilestoneTier, ...]:
                 points=_tier_number(item["points"], "points", MILESTONE_POINTS),
             )
         )
-    if any(a.referrals >= b.referrals for a, b in zip(tiers, tiers[1:], strict=False)):
+    if any(a.referrals >= b.referrals for a, b in pairwise(tiers)):
         raise _refuse("milestones: each tier must need more referrals than the one before")
     return tuple(tiers)
 

@@ -23,7 +23,10 @@ def test_no_milestones_by_default() -> None:
 def test_tiers_are_kept_in_order_and_survive_storage() -> None:
     settings = parse_settings({"milestones": TIERS})
 
-    assert settings.milestones == (MilestoneTier(referrals=3, points=200), MilestoneTier(referrals=5, points=500))
+    assert settings.milestones == (
+        MilestoneTier(referrals=3, points=200),
+        MilestoneTier(referrals=5, points=500),
+    )
     assert settings_from_json(settings.to_json()) == settings
     assert settings.to_json()["milestones"] == TIERS
 

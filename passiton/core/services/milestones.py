@@ -16,6 +16,7 @@ from passiton.core import ledger
 from passiton.core.models import Customer, EntryKind, MilestoneGrant, Referral, ReferralStatus
 from passiton.core.services.shops import settings_at
 
+
 def grant_reached(session: Session, referral: Referral) -> list[MilestoneGrant]:
     """Grant every tier the referrer's approved referrals now reach and not yet granted."""
     tiers = settings_at(session, referral.shop_id, referral.settings_version).milestones
@@ -87,7 +88,9 @@ def _take_back(session: Session, grant: MilestoneGrant) -> int:
     return owed - take
 
 
-def _post(session: Session, grant: MilestoneGrant, kind: EntryKind, prefix: str, delta: int) -> None:
+def _post(
+    session: Session, grant: MilestoneGrant, kind: EntryKind, prefix: str, delta: int
+) -> None:
     ledger.post(
         session,
         shop_id=grant.shop_id,
