@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
+from itertools import pairwise
 from typing import Annotated, Any
 
 import annotated_types
@@ -45,6 +46,9 @@ DEFAULT_HOW_IT_WORKS = (
 )
 MAX_AMOUNT = Decimal("1000000")
 MAX_HOW_IT_WORKS = 5000
+MAX_MILESTONES = 10
+MILESTONE_REFERRALS = (1, 1000)
+MILESTONE_POINTS = (1, 1_000_000)
 HEX_COLOR = "^#[0-9a-fA-F]{6}$"
 _HEX_COLOR = re.compile(HEX_COLOR)
 
@@ -140,6 +144,55 @@ def _text(raw: Any, info: ValidationInfo) -> str:
     return raw.strip()
 
 
+class MilestoneTier(BaseModel):
+    """Bonus points once a referrer's approved referrals reach `referrals`."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", use_attribute_docstrings=True)
+
+    referrals: Annotated[int, Field(ge=MILESTONE_REFERRALS[0], le=MILESTONE_REFERRALS[1])]
+    """The number of approved referrals that reaches this tier."""
+    points: Annotated[int, Field(ge=MILESTONE_POINTS[0], le=MILESTONE_POINTS[1])]
+    """The bonus, granted once per referrer."""
+
+
+_TIER_SHAPE = "milestones: each tier must be an object with referrals and points"
+
+
+def _milestones(raw: Any, info: ValidationInfo) -> tuple[MilestoneTier, ...]:
+    # The tiers are checked as a whole here so that every refusal names the one field the
+    # merchant edits, in the words the other settings use.
+    # Stored tiers come back as a tuple (of models, or of dicts when dumped as a change's base).
+    if isinstance(raw, tuple):
+        raw = [t.model_dump() if isinstance(t, MilestoneTier) else t for t in raw]
+    if not isinstance(raw, list):
+        raise _refuse("milestones must be a list of tiers")
+    if len(raw) > MAX_MILESTONES:
+        raise _refuse(f"milestones: at most {MAX_MILESTONES} tiers")
+    tiers = []
+    for item in raw:
+        if not isinstance(item, dict) or set(item) != {"referrals", "points"}:
+            raise _refuse(_TIER_SHAPE)
+        tiers.append(
+            MilestoneTier(
+                referrals=_tier_number(item["referrals"], "referrals", MILESTONE_REFERRALS),
+                points=_tier_number(item["points"], "points", MILESTONE_POINTS),
+            )
+        )
+    if any(a.referrals >= b.referrals for a, b in pairwise(tiers)):
+        raise _refuse("milestones: each tier must need more referrals than the one before")
+    return tuple(tiers)
+
+
+def _tier_number(raw: Any, name: str, bounds: tuple[int, int]) -> int:
+    if isinstance(raw, float) and raw.is_integer():
+        raw = int(raw)
+    if isinstance(raw, bool) or not isinstance(raw, int):
+        raise _refuse(f"milestones: {name} must be a whole number")
+    if not bounds[0] <= raw <= bounds[1]:
+        raise _refuse(f"milestones: {name} must be between {bounds[0]} and {bounds[1]}")
+    return raw
+
+
 Switch = Annotated[bool, BeforeValidator(_switch)]
 WholeNumber = BeforeValidator(_whole_number)
 Choice = BeforeValidator(_choice)
@@ -195,6 +248,12 @@ class ProgramSettings(BaseModel):
     """How many reminders (0 to 2) follow the invitation while no friend has claimed."""
     reminder_after_days: Annotated[int, Field(ge=1, le=60), WholeNumber] = 7
     """Days between the invitation and the first reminder, and between reminders."""
+    milestones: Annotated[
+        tuple[MilestoneTier, ...],
+        BeforeValidator(_milestones),
+        Field(json_schema_extra={"maxItems": MAX_MILESTONES}),
+    ] = ()
+    """Bonus points at a referrer's Nth approved referral, in increasing order of N."""
 
     @model_validator(mode="after")
     def _consistent_discount(self) -> ProgramSettings:

@@ -27,7 +27,11 @@ def _shop(
     code = referrer(runtime, shop.shop_id, "anna@example.com", "Anna")
     answer = client.put(
         "/api/settings",
-        json={"reward_points": REWARD_POINTS, "reward_mode": mode},
+        json={
+            "reward_points": REWARD_POINTS,
+            "reward_mode": mode,
+            "milestones": [{"referrals": 3, "points": REWARD_POINTS}],
+        },
         headers=shop.headers,
     )
     assert answer.status_code == 200
@@ -81,3 +85,15 @@ def test_how_it_works_names_the_referrers_reward_when_the_shop_shows_it(
     html = client.get(f"/r/{code}/how-it-works").get_data(as_text=True)
 
     assert "Anna earns 1,234 points when your order is complete." in html
+
+
+def test_how_it_works_names_the_milestones_when_the_shop_shows_the_reward(
+    make_runtime: RuntimeFactory, sqlite_url: str
+) -> None:
+    client, shop, code = _shop(make_runtime, sqlite_url, Platform.SHOPIFY, "per_referral")
+    client.put("/api/settings", json={"show_referrer_reward": True}, headers=shop.headers)
+
+    html = client.get(f"/r/{code}/how-it-works").get_data(as_text=True)
+
+    assert "Anna also earns a bonus as friends" in html
+    assert "<li>3 confirmed referrals: 1,234 bonus points</li>" in html

@@ -37,6 +37,12 @@ def test_widget_shows_link_points_history_and_both_forms(app: Flask) -> None:
     assert "%20https%3A//passiton.example/r/ANNA-7K2Q%3Fch%3Dmail" in html
 
 
+def test_widget_lists_the_milestones(app: Flask) -> None:
+    html = _render(app, sample_widget())
+
+    assert "<li>3 confirmed referrals: 200 bonus points</li>" in html
+
+
 def test_widget_is_a_whole_page_that_names_its_proxy_path(app: Flask) -> None:
     html = _render(app, sample_widget())
 

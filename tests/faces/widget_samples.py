@@ -15,6 +15,7 @@ def sample_widget(*, logged_in: bool = True, gifts: bool = True) -> WidgetData:
         "points_per_currency_unit": 100,
         "unit_value_text": "€1.00",
         "gifts_enabled": gifts,
+        "milestones": ["3 confirmed referrals: 200 bonus points"],
         "login_url": "/account/login",
         "customer": {
             "first_name": "Anna",

@@ -1,5 +1,6 @@
 """Property: however events are duplicated, reordered or delayed, the ledger ends where the
-orders' final states say, balances always equal the ledger sums, and nothing is credited twice."""
+orders' final states say, balances always equal the ledger sums, and nothing is credited twice;
+milestone bonuses are granted once per tier, and taken back no further than they were granted."""
 
 from __future__ import annotations
 
@@ -13,12 +14,20 @@ from pathlib import Path
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from passiton.app.database import Database
 from passiton.core.events import Event, OrderChanged, RefundCreated, RefundSeen
 from passiton.core.fake_store import FakeStoreDirectory
-from passiton.core.models import Customer, EntryKind, LedgerEntry, Referral, RewardKind
-from passiton.core.program_settings import ProgramSettings
+from passiton.core.models import (
+    Customer,
+    EntryKind,
+    LedgerEntry,
+    MilestoneGrant,
+    Referral,
+    RewardKind,
+)
+from passiton.core.program_settings import ProgramSettings, parse_settings
 from passiton.core.rewards import points_for_order
 from passiton.core.services.approvals import approve_due
 from passiton.core.services.dispatch import apply_events
@@ -27,6 +36,9 @@ from tests.support.builders import T0, assert_ledger_matches, claim, make_referr
 
 FRIENDS = 3
 TOTAL = Decimal("100.00")
+# Reached by the first and by the second approved referral of the referrer.
+MILESTONES = [{"referrals": 1, "points": 300}, {"referrals": 2, "points": 700}]
+TERMS = parse_settings({"milestones": MILESTONES})
 
 
 @dataclass(frozen=True)
@@ -106,6 +118,25 @@ def snapshot(line: Timeline, order_id: str, code: str, email: str, version: int)
         ],
     )
 )
+@example(  # both tiers' bonuses taken back, the second beyond what the balance still held
+    scenario=(
+        [
+            Timeline(paid_at=0, cancelled_at=2, refunds=()),
+            Timeline(paid_at=0, cancelled_at=3, refunds=()),
+            Timeline(paid_at=0, cancelled_at=None, refunds=()),
+        ],
+        [
+            ("snapshot", 0, 0),
+            ("snapshot", 1, 0),
+            ("approve", 0, 0),
+            ("redeem", 0, 0),
+            ("redeem", 0, 1),
+            ("snapshot", 0, 2),
+            ("snapshot", 1, 3),
+            ("snapshot", 1, 3),
+        ],
+    )
+)
 @settings(
     max_examples=60,
     deadline=None,
@@ -128,7 +159,7 @@ def test_ledger_converges_on_the_final_order_states(
 
 def run_scenario(db: Database, lines: list[Timeline], steps: list[tuple[str, int, int]]) -> None:
     stores = FakeStoreDirectory()
-    shop_id = make_shop(db, stores)
+    shop_id = make_shop(db, stores, settings={"milestones": MILESTONES})
     anna = make_referrer(db, shop_id)
     friends = []
     for i in range(FRIENDS):
@@ -157,6 +188,7 @@ def run_scenario(db: Database, lines: list[Timeline], steps: list[tuple[str, int
         check_invariants(db, anna.id)
 
     expected = 0
+    final: dict[str, int] = {}
     for friend, line in enumerate(lines):
         if friend not in latest:
             continue
@@ -165,15 +197,25 @@ def run_scenario(db: Database, lines: list[Timeline], steps: list[tuple[str, int
         cancelled = line.cancelled_at is not None and version >= line.cancelled_at
         if paid and not cancelled:
             refunded = sum((line.refunds[i] for i in refunds_seen[friend]), Decimal(0))
-            expected += points_for_order(ProgramSettings(), TOTAL, TOTAL, refunded)
+            final[friends[friend][0]] = points_for_order(TERMS, TOTAL, TOTAL, refunded)
+            expected += final[friends[friend][0]]
     with db.sessions() as session:
         customer = session.get(Customer, anna.id)
         assert customer is not None
         unrecovered = session.scalar(select(func.sum(Referral.points_unrecovered))) or 0
+        bonus = 0
+        for grant in session.scalars(select(MilestoneGrant)):
+            reached_by = session.get(Referral, grant.referral_id)
+            assert reached_by is not None
+            kept = grant.points - grant.points_clawed_back - grant.points_unrecovered
+            # A bonus stands while the referral that reached it keeps some credit, and is
+            # taken back (or written down as unrecovered) once that referral is reversed.
+            assert kept == (grant.points if final.get(reached_by.order_id or "", 0) else 0)
+            bonus += kept + grant.points_unrecovered
         held = customer.points_pending + customer.points_available + redeemed
         # A clawback the balance could not cover stays with the referrer, flagged for review:
         # they hold what the final states say plus exactly that shortfall, never less.
-        assert held == expected + unrecovered
+        assert held == expected + unrecovered + bonus
 
 
 def try_redeem(db: Database, shop_id: int, customer_id: int, key: str) -> int:
@@ -200,6 +242,7 @@ def check_invariants(db: Database, customer_id: int) -> None:
             .group_by(LedgerEntry.referral_id)
         ).all()
         assert all(count == 1 for _, count in earns)
+        check_milestones(session)
         for referral in session.scalars(select(Referral)):
             net = session.scalar(
                 select(
@@ -209,3 +252,26 @@ def check_invariants(db: Database, customer_id: int) -> None:
                 ).where(LedgerEntry.referral_id == referral.id)
             )
             assert 0 <= int(net or 0) <= ProgramSettings().reward_points
+
+
+def check_milestones(session: Session) -> None:
+    """Each tier granted at most once, reached in order, and never taken back beyond its grant."""
+    tiers = [t["referrals"] for t in MILESTONES]
+    grants = list(session.scalars(select(MilestoneGrant).order_by(MilestoneGrant.referrals)))
+    assert [g.referrals for g in grants] == tiers[: len(grants)]
+    ever_approved = session.scalar(
+        select(func.count()).select_from(Referral).where(Referral.points_approved > 0)
+    )
+    assert all(g.referrals <= (ever_approved or 0) for g in grants)
+    for grant in grants:
+        entries = session.execute(
+            select(LedgerEntry.kind, LedgerEntry.available_delta, LedgerEntry.pending_delta).where(
+                LedgerEntry.idem_key.like(f"milestone%:{grant.customer_id}:{grant.referrals}:%")
+            )
+        ).all()
+        assert [kind for kind, _, _ in entries].count(EntryKind.MILESTONE) == 1
+        assert all(pending == 0 for _, _, pending in entries)
+        net = sum(delta for _, delta, _ in entries)
+        # What the balance could not cover is written down, never posted below zero.
+        assert net == grant.points - grant.points_clawed_back
+        assert 0 <= net - grant.points_unrecovered <= net <= grant.points

@@ -22,6 +22,7 @@ from passiton.core.models.mail import (
     MessageStatus,
     SuppressionReason,
 )
+from passiton.core.models.milestones import MilestoneGrant
 from passiton.core.models.orders import OrderRecord, OrderRefund
 from passiton.core.models.outbound_hooks import (
     HookDelivery,
@@ -63,6 +64,7 @@ __all__ = [
     "MailSettings",
     "MessageKind",
     "MessageStatus",
+    "MilestoneGrant",
     "Money",
     "OrderRecord",
     "OrderRefund",

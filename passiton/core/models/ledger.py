@@ -26,6 +26,9 @@ class EntryKind(StrEnum):
     CLAWBACK = "clawback"
     REDEEM = "redeem"
     REDEEM_RETURN = "redeem_return"
+    MILESTONE = "milestone"
+    MILESTONE_CLAWBACK = "milestone_clawback"
+    MILESTONE_RETURN = "milestone_return"
 
 
 class LedgerEntry(Base):

@@ -24,6 +24,7 @@ from passiton.core.models import (
     ReferralStatus,
 )
 from passiton.core.rewards import CENT, net_fraction, points_for_order
+from passiton.core.services import milestones
 from passiton.core.services.outbound_hooks import HookEvent, referral_changed
 from passiton.core.services.referrer_mail import queue_points_pending, queue_points_ready
 from passiton.core.services.shops import settings_at
@@ -92,6 +93,15 @@ def settle(session: Session, referral: Referral, now: datetime) -> None:
         referral.status is ReferralStatus.REVIEW and referral.review_reason == UNRECOVERED_CLAWBACK
     ):
         _settle_approved(session, referral, target)
+        _follow_milestones(session, referral, target)
+
+
+def _follow_milestones(session: Session, referral: Referral, target: int) -> None:
+    if milestones.follow(session, referral, target):
+        # The bonus this referral reached was already spent: as for its own credit, the
+        # balance never goes negative in silence; the merchant decides in the review queue.
+        referral.status = ReferralStatus.REVIEW
+        referral.review_reason = UNRECOVERED_CLAWBACK
 
 
 def _settle_pending(session: Session, referral: Referral, target: int, now: datetime) -> None:
@@ -215,3 +225,4 @@ def approve(session: Session, referral: Referral, now: datetime) -> None:
     key = f"referral.approved:{referral.id}"
     referral_changed(session, referral, HookEvent.REFERRAL_APPROVED, key)
     queue_points_ready(session, referral, points)
+    milestones.grant_reached(session, referral)

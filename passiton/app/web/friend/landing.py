@@ -11,7 +11,13 @@ from datetime import UTC, datetime
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask.blueprints import BlueprintSetupState
 from flask.typing import ResponseReturnValue
-from flask_babel import LazyString, format_number, format_percent, gettext, lazy_gettext
+from flask_babel import (
+    LazyString,
+    format_number,
+    format_percent,
+    gettext,
+    lazy_gettext,
+)
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
@@ -101,6 +107,21 @@ def referrer_reward_text(settings: ProgramSettings, referrer_name: str | None) -
             points=points,
         )
     return str(text)
+
+
+def milestone_texts(settings: ProgramSettings) -> list[str]:
+    """Each milestone tier as a shopper reads it, in the request's locale."""
+    # One sentence shape for every count, so no language needs plural forms for it.
+    return [
+        str(
+            gettext(
+                "%(count)s confirmed referrals: %(points)s bonus points",
+                count=format_number(tier.referrals),
+                points=format_number(tier.points),
+            )
+        )
+        for tier in settings.milestones
+    ]
 
 
 def _error_page(message: LazyString, status: int, shop: Shop | None = None) -> ResponseReturnValue:
@@ -218,6 +239,9 @@ def how_it_works(code: str) -> ResponseReturnValue:
                 reward=referrer_reward_text(link.settings, name)
                 if link.settings.show_referrer_reward
                 else None,
+                milestones=milestone_texts(link.settings)
+                if link.settings.show_referrer_reward
+                else [],
             ), 200
     # Outside the session: on SQLite it holds the database, and the page reads it again.
     return _error_page(INVALID_LINK, 404)

@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from passiton.app.web.friend.landing import friend_discount
+from passiton.app.web.friend.landing import friend_discount, milestone_texts
 from passiton.app.web.i18n import day, money
 from passiton.app.web.widget.page import WidgetCustomer, WidgetData, WidgetHistoryLine, WidgetReward
 from passiton.core.models import Customer, EntryKind, LedgerEntry, RewardCode, Shop
@@ -25,6 +25,13 @@ HISTORY_TEXT = {
     EntryKind.REDEEM: lazy_gettext("Points turned into a code"),
     EntryKind.REDEEM_RETURN: lazy_gettext("Points returned: the code could not be made"),
     EntryKind.ADJUST: lazy_gettext("Adjusted by the store"),
+    EntryKind.MILESTONE: lazy_gettext("Milestone bonus for your friends' confirmed orders"),
+    EntryKind.MILESTONE_CLAWBACK: lazy_gettext(
+        "Milestone bonus taken back: the friend's order was refunded"
+    ),
+    EntryKind.MILESTONE_RETURN: lazy_gettext(
+        "Milestone bonus returned: the friend's order was reinstated"
+    ),
 }
 
 
@@ -49,6 +56,7 @@ def widget_data(
         "min_redemption_points": settings.min_redemption_points,
         "points_per_currency_unit": settings.points_per_currency_unit,
         "gifts_enabled": settings.gifts_enabled,
+        "milestones": milestone_texts(settings),
         "login_url": login_url,
         "unit_value_text": money(Decimal(1), shop.currency),
         "customer": _customer(settings, customer, shop, app_url) if customer else None,

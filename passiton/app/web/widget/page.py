@@ -82,6 +82,8 @@ class WidgetData(TypedDict):
     unit_value_text: str
     """One unit of the shop's currency in the reader's locale ("1,00 €"), for the exchange rate."""
     gifts_enabled: bool
+    milestones: list[str]
+    """Each milestone tier in plain words: the bonus and how many friends' orders reach it."""
     login_url: str
     customer: WidgetCustomer | None
     history: list[WidgetHistoryLine]

@@ -4,9 +4,58 @@ import { api, clearFieldErrors, say, showFieldError, toast } from "./admin_api.j
 const form = document.getElementById("settings-form");
 const version = document.getElementById("settings-version");
 const formError = document.getElementById("form-error");
+const tiers = form.querySelector('[data-list="milestones"]');
+const tierRow = document.getElementById("milestone-row");
+
+// Milestone tiers are rows of two unnamed inputs: collect() sends them as one list, the way the
+// API takes them, so a refusal names the one field "milestones".
+function addTier(tier = { referrals: "", points: "" }) {
+  const row = tierRow.content.firstElementChild.cloneNode(true);
+  row.querySelector('[data-tier="referrals"]').value = tier.referrals;
+  row.querySelector('[data-tier="points"]').value = tier.points;
+  tiers.append(row);
+  numberTiers();
+  return row;
+}
+
+function numberTiers() {
+  [...tiers.children].forEach((row, index) => {
+    const remove = row.querySelector('[data-action="remove-milestone"]');
+    remove.setAttribute("aria-label", remove.dataset.label.replace("%(number)s", index + 1));
+  });
+}
+
+function collectTiers() {
+  const typed = (input) => {
+    const text = input.value.trim();
+    return /^-?\d+$/.test(text) ? Number(text) : text;
+  };
+  return [...tiers.children]
+    .map((row) => ({
+      referrals: typed(row.querySelector('[data-tier="referrals"]')),
+      points: typed(row.querySelector('[data-tier="points"]')),
+    }))
+    .filter((tier) => tier.referrals !== "" || tier.points !== "");
+}
+
+form.querySelector('[data-action="add-milestone"]').addEventListener("click", () => {
+  addTier().querySelector("input").focus();
+});
+
+tiers.addEventListener("click", (event) => {
+  const remove = event.target.closest('[data-action="remove-milestone"]');
+  if (!remove) return;
+  remove.closest("li").remove();
+  numberTiers();
+});
 
 function fill(settings) {
   for (const [name, value] of Object.entries(settings)) {
+    if (name === "milestones") {
+      tiers.replaceChildren();
+      for (const tier of value) addTier(tier);
+      continue;
+    }
     const radios = form.querySelectorAll(`input[type=radio][name="${name}"]`);
     if (radios.length) {
       for (const radio of radios) radio.checked = radio.value === value;
@@ -35,6 +84,7 @@ function collect() {
       out[input.name] = input.value;
     }
   }
+  out.milestones = collectTiers();
   return out;
 }
 
