@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from playwright.sync_api import Browser
 
 from passiton.app import migrate
 from passiton.app.config import Settings
@@ -23,9 +24,17 @@ from passiton.app.factory import create_app
 from passiton.app.runtime import Runtime, build_runtime
 from passiton.core.fake_store import FakeStoreDirectory
 from passiton.core.ports import StoreDirectory, WebhookConnector
+from tests.faces.live_server import chromium
 from tests.support.servers import PostgresServer, RedisServer, start_postgres, start_redis
 
 NOW = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """One Chromium per test process: Playwright's sync API runs one instance per thread."""
+    with chromium() as launched:
+        yield launched
 
 
 @pytest.fixture(scope="session")

@@ -5,17 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Browser
 
 from passiton.app.factory import create_app
 from tests.conftest import RuntimeFactory
-from tests.faces.live_server import LiveApp, chromium, serve
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
-    with chromium() as launched:
-        yield launched
+from tests.faces.live_server import LiveApp, serve
 
 
 @pytest.fixture

@@ -11,10 +11,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import Browser
 
 from passiton.app.factory import create_app
 from tests.conftest import RuntimeFactory
-from tests.faces.live_server import chromium, new_context, serve
+from tests.faces.live_server import new_context, serve
 from tests.woocommerce.plugin_php import (
     ANNA,
     PLUGIN,
@@ -86,54 +87,57 @@ class _Quiet(SimpleHTTPRequestHandler):
         pass
 
 
-def test_copy_copies_the_link_and_says_so(store_page: str, tmp_path: Path) -> None:
-    with chromium() as browser:
-        context = new_context(browser, viewport={"width": 390, "height": 844})
-        context.grant_permissions(["clipboard-read", "clipboard-write"])
-        page = context.new_page()
-        page.goto(store_page)
-        status = page.locator("[data-passiton-copied]")
-        assert status.text_content() == ""
+def test_copy_copies_the_link_and_says_so(
+    browser: Browser, store_page: str, tmp_path: Path
+) -> None:
+    context = new_context(browser, viewport={"width": 390, "height": 844})
+    context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page = context.new_page()
+    page.goto(store_page)
+    status = page.locator("[data-passiton-copied]")
+    assert status.text_content() == ""
 
-        page.get_by_role("button", name="Copy link").click()
+    page.get_by_role("button", name="Copy link").click()
 
-        status.get_by_text("Copied").wait_for()
-        link = page.get_by_label("Your link").input_value()
-        assert link.startswith("http://passiton.test/r/")
-        assert page.evaluate("navigator.clipboard.readText()") == link
-        # docs/woocommerce-thankyou.png is this picture.
-        page.screenshot(path=str(tmp_path / "woocommerce-thankyou.png"), full_page=True)
-
-
-def test_the_share_button_shows_only_with_the_web_share_api(store_page: str) -> None:
-    with chromium() as browser:
-        plain = new_context(browser).new_page()
-        plain.add_init_script("delete Navigator.prototype.share")
-        plain.goto(store_page)
-        assert plain.get_by_role("button", name="Share…").count() == 0  # hidden: not in the tree
-
-        context = new_context(browser)
-        context.add_init_script(
-            "navigator.share = (data) => { window.shared = data; return Promise.resolve(); }"
-        )
-        page = context.new_page()
-        page.goto(store_page)
-        page.get_by_role("button", name="Share…").click()
-        shared = page.evaluate("window.shared")
-        assert shared["url"] == page.get_by_label("Your link").input_value()
-        assert "15% off your first order" in shared["text"]
+    status.get_by_text("Copied").wait_for()
+    link = page.get_by_label("Your link").input_value()
+    assert link.startswith("http://passiton.test/r/")
+    assert page.evaluate("navigator.clipboard.readText()") == link
+    # docs/woocommerce-thankyou.png is this picture.
+    page.screenshot(path=str(tmp_path / "woocommerce-thankyou.png"), full_page=True)
 
 
-def test_the_launcher_opens_the_panel_in_a_dialog_on_a_phone(store_page: str) -> None:
-    with chromium() as browser:
-        page = new_context(browser, viewport={"width": 390, "height": 844}).new_page()
-        page.goto(store_page.replace("index.html", "launcher.html"))
-        dialog = page.get_by_role("dialog", name="Refer a friend")
-        assert dialog.count() == 0  # closed until asked
+def test_the_share_button_shows_only_with_the_web_share_api(
+    browser: Browser, store_page: str
+) -> None:
+    plain = new_context(browser).new_page()
+    plain.add_init_script("delete Navigator.prototype.share")
+    plain.goto(store_page)
+    assert plain.get_by_role("button", name="Share…").count() == 0  # hidden: not in the tree
 
-        page.get_by_role("button", name="Refer a friend").click()
+    context = new_context(browser)
+    context.add_init_script(
+        "navigator.share = (data) => { window.shared = data; return Promise.resolve(); }"
+    )
+    page = context.new_page()
+    page.goto(store_page)
+    page.get_by_role("button", name="Share…").click()
+    shared = page.evaluate("window.shared")
+    assert shared["url"] == page.get_by_label("Your link").input_value()
+    assert "15% off your first order" in shared["text"]
 
-        dialog.wait_for()
-        assert dialog.get_by_label("Your link").input_value() == "http://passiton.test/r/ANNA-7K2Q"
-        dialog.get_by_role("button", name="Close").click()
-        dialog.wait_for(state="hidden")
+
+def test_the_launcher_opens_the_panel_in_a_dialog_on_a_phone(
+    browser: Browser, store_page: str
+) -> None:
+    page = new_context(browser, viewport={"width": 390, "height": 844}).new_page()
+    page.goto(store_page.replace("index.html", "launcher.html"))
+    dialog = page.get_by_role("dialog", name="Refer a friend")
+    assert dialog.count() == 0  # closed until asked
+
+    page.get_by_role("button", name="Refer a friend").click()
+
+    dialog.wait_for()
+    assert dialog.get_by_label("Your link").input_value() == "http://passiton.test/r/ANNA-7K2Q"
+    dialog.get_by_role("button", name="Close").click()
+    dialog.wait_for(state="hidden")

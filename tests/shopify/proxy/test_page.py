@@ -36,7 +36,8 @@ def test_page_shows_the_logged_in_customers_link_and_points(
     assert (response.status_code, response.mimetype) == (200, "text/html")
     assert response.headers["Cache-Control"] == "private, no-store"
     code = referral_code(shopify_runtime, anna)
-    assert f'value="http://passiton.test/r/{code}"' in html
+    # The copy field carries its channel; the code in the link is the buyer's own.
+    assert f'value="http://passiton.test/r/{code}?ch=copy"' in html
     assert 'data-field="points_available">1,500<' in html
     assert 'data-field="available_value">$15.00<' in html
     assert 'data-api-base="/apps/passiton/"' in html
