@@ -13,7 +13,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from passiton.core import ledger
-from passiton.core.models import Customer, EntryKind, MilestoneGrant, Referral, ReferralStatus
+from passiton.core.models import EntryKind, MilestoneGrant, Referral, ReferralStatus
+from passiton.core.services.row_locks import lock_customer
 from passiton.core.services.shops import settings_at
 
 
@@ -23,7 +24,7 @@ def grant_reached(session: Session, referral: Referral) -> list[MilestoneGrant]:
     if not tiers:
         return []
     # The referrer's row is the lock: two approvals for one referrer count one after the other.
-    customer = _lock_customer(session, referral.referrer_id)
+    customer = lock_customer(session, referral.referrer_id)
     approved = session.scalar(
         select(func.count())
         .select_from(Referral)
@@ -78,7 +79,7 @@ def _take_back(session: Session, grant: MilestoneGrant) -> int:
     owed = grant.points - grant.points_clawed_back - grant.points_unrecovered
     if owed <= 0:
         return 0
-    customer = _lock_customer(session, grant.customer_id)
+    customer = lock_customer(session, grant.customer_id)
     take = min(owed, customer.points_available)
     if take:
         _post(session, grant, EntryKind.MILESTONE_CLAWBACK, "milestone-clawback", -take)
@@ -100,14 +101,3 @@ def _post(
         available=delta,
     )
     grant.entry_seq += 1
-
-
-def _lock_customer(session: Session, customer_id: int) -> Customer:
-    customer = session.scalar(
-        select(Customer)
-        .where(Customer.id == customer_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    )
-    assert customer is not None
-    return customer

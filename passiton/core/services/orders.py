@@ -28,7 +28,8 @@ from passiton.core.services.marketing_consent import note_checkout_consent
 from passiton.core.services.order_buyers import buyer_of_order
 from passiton.core.services.redactions import unless_redacted, was_redacted
 from passiton.core.services.referrer_mail import queue_invitation
-from passiton.core.services.settlement import lock_referral, settle
+from passiton.core.services.row_locks import lock_referral
+from passiton.core.services.settlement import settle
 from passiton.core.services.shops import current_settings, settings_at
 
 VELOCITY_WINDOW = timedelta(days=30)

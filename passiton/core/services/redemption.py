@@ -36,7 +36,7 @@ from passiton.core.models import (
 from passiton.core.ports import RestrictedCodeSpec, StoreDirectory, StoreError
 from passiton.core.rewards import points_value
 from passiton.core.services.outbound_hooks import reward_issued
-from passiton.core.services.settlement import lock_customer
+from passiton.core.services.row_locks import lock_customer
 from passiton.core.services.shops import current_settings, store_shop
 
 MAX_KEY_LENGTH = 120

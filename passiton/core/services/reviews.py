@@ -16,12 +16,8 @@ from sqlalchemy.orm import Session
 from passiton.core.errors import NotInReview, UnknownReferral
 from passiton.core.models import Referral, ReferralStatus
 from passiton.core.services.orders import FOREIGN_REFUND
-from passiton.core.services.settlement import (
-    UNRECOVERED_CLAWBACK,
-    lock_referral,
-    settle,
-    withdraw_pending,
-)
+from passiton.core.services.row_locks import lock_referral
+from passiton.core.services.settlement import UNRECOVERED_CLAWBACK, settle, withdraw_pending
 
 
 class ReviewDecision(StrEnum):

@@ -16,7 +16,6 @@ from sqlalchemy.orm import Session
 
 from passiton.core import ledger
 from passiton.core.models import (
-    Customer,
     EntryKind,
     OrderRecord,
     OrderRefund,
@@ -27,6 +26,7 @@ from passiton.core.rewards import CENT, net_fraction, points_for_order
 from passiton.core.services import milestones
 from passiton.core.services.outbound_hooks import HookEvent, referral_changed
 from passiton.core.services.referrer_mail import queue_points_pending, queue_points_ready
+from passiton.core.services.row_locks import lock_customer
 from passiton.core.services.shops import settings_at
 
 UNRECOVERED_CLAWBACK = "unrecovered_clawback"
@@ -39,28 +39,6 @@ def refunded_total(session: Session, shop_id: int, order_id: str) -> Decimal:
         )
     )
     return Decimal(total or 0)
-
-
-def lock_referral(session: Session, referral_id: int) -> Referral:
-    referral = session.scalar(
-        select(Referral)
-        .where(Referral.id == referral_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    )
-    assert referral is not None
-    return referral
-
-
-def lock_customer(session: Session, customer_id: int) -> Customer:
-    customer = session.scalar(
-        select(Customer)
-        .where(Customer.id == customer_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    )
-    assert customer is not None
-    return customer
 
 
 def order_record(session: Session, shop_id: int, order_id: str) -> OrderRecord | None:
