@@ -21,7 +21,8 @@ ReplyTo = Annotated[
                 {"type": "string", "maxLength": 0},
                 {"type": "string", "format": "email", "maxLength": 254},
             ],
-            "description": "An e-mail address, or empty for the store's contact address",
+            "description": "An e-mail address, or empty for the store's contact address; "
+            "addresses at special-use domains (.test, .invalid, .localhost) are refused",
         }
     ),
 ]
